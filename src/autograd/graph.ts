@@ -1,0 +1,187 @@
+/**
+ * Reverse-mode automatic differentiation, micrograd style: every op output remembers its
+ * inputs and a closure for its local backward rule (`record`); `backward()` sorts the graph
+ * topologically and sweeps it once in reverse, summing the gradients that reach a tensor
+ * along several paths (the distributed chain rule). The graph is freed as it is swept, so
+ * memory does not grow from one training step to the next.
+ */
+import { GraphError, ShapeError, fmtShape } from '../errors.js';
+import { kernels } from '../kernels/backend.js';
+import { alloc, type FloatArray } from '../kernels/types.js';
+import { Tensor, type GraphNode } from '../tensor/tensor.js';
+
+let gradEnabled = true;
+
+/** Whether ops currently record the graph. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn without recording a graph (evaluation, optimiser updates). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs fn with graph recording switched on or off. */
+export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** A hook run after each op's forward and backward: the NaN debug mode plugs in here. */
+export interface GraphObserver {
+  forward?(op: string, out: Tensor, inputs: readonly Tensor[]): void;
+  backward?(op: string, grads: readonly (FloatArray | null)[], inputs: readonly Tensor[]): void;
+}
+let observer: GraphObserver | null = null;
+
+/** Installs (or with null removes) the graph observer. */
+export function setGraphObserver(o: GraphObserver | null): void {
+  observer = o;
+}
+
+/**
+ * Records that `out` was computed by `op` from `inputs`, with `backward` mapping ∂E/∂out to
+ * ∂E/∂input for each input. Records nothing when no input requires a gradient.
+ */
+export function record(
+  out: Tensor,
+  op: string,
+  inputs: readonly Tensor[],
+  backward: GraphNode['backward'],
+): Tensor {
+  if (observer?.forward) observer.forward(op, out, inputs);
+  if (!gradEnabled) return out;
+  let needed = false;
+  for (const t of inputs) if (t.requiresGrad) needed = true;
+  if (!needed) return out;
+  out.requiresGrad = true;
+  out.node = { op, inputs, backward };
+  return out;
+}
+
+/** Options of backward(). */
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default false: freed). */
+  retainGraph?: boolean;
+}
+
+/** Tensors reachable from root through recorded ops, inputs before outputs. */
+function topoSort(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.node?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const child = inputs[i];
+      if (child.requiresGrad && !seen.has(child)) {
+        seen.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+function accumulateGrad(t: Tensor, g: FloatArray): void {
+  if (t.grad) kernels.addInPlace(t.grad.data, g);
+  else {
+    const own = alloc(g.length, t.data);
+    own.set(g);
+    t.grad = new Tensor(own, t.shape);
+  }
+}
+
+/**
+ * Back-propagates from `root`: fills `.grad` of every leaf that requires a gradient.
+ * Without `gradient`, root must hold one element (a loss) and ∂root/∂root = 1.
+ */
+export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (root.freed) {
+    throw new GraphError(
+      'backward(): the graph behind this tensor was already freed by an earlier backward(); ' +
+        'recompute the forward pass, or call backward({ retainGraph: true }) the first time',
+    );
+  }
+  if (!root.requiresGrad) {
+    throw new GraphError('backward(): this tensor does not require a gradient: nothing that produced it has requiresGrad=true');
+  }
+  let seed: FloatArray;
+  if (gradient === undefined) {
+    if (root.size !== 1) {
+      throw new GraphError(
+        `backward(): a gradient can only be created implicitly for a one-element output, but this tensor has shape ${fmtShape(root.shape)}; ` +
+          `pass backward(gradient) with a gradient of that shape`,
+      );
+    }
+    seed = alloc(1, root.data);
+    seed[0] = 1;
+  } else {
+    if (gradient.size !== root.size || gradient.shape.length !== root.shape.length || gradient.shape.some((d, i) => d !== root.shape[i])) {
+      throw new ShapeError(`backward(): gradient of shape ${fmtShape(gradient.shape)} does not match the output's shape ${fmtShape(root.shape)}`);
+    }
+    seed = gradient.data;
+  }
+  const order = topoSort(root);
+  for (const t of order) {
+    if (t.freed) {
+      throw new GraphError(
+        'backward(): trying to back-propagate through a graph a second time: an intermediate tensor was freed by an earlier backward(). ' +
+          'Recompute the forward pass, or pass { retainGraph: true } to the first backward()',
+      );
+    }
+  }
+  const retain = options.retainGraph ?? false;
+  const grads = new Map<Tensor, FloatArray>([[root, seed]]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const t = order[i];
+    const g = grads.get(t);
+    grads.delete(t);
+    const node = t.node;
+    if (!node) {
+      if (g) accumulateGrad(t, g);
+      continue;
+    }
+    if (g) {
+      if (t.keepGrad) accumulateGrad(t, g);
+      const gi = node.backward(g);
+      if (observer?.backward) observer.backward(node.op, gi, node.inputs);
+      for (let j = 0; j < node.inputs.length; j++) {
+        const inp = node.inputs[j];
+        const gj = gi[j];
+        if (!inp.requiresGrad || !gj) continue;
+        const prev = grads.get(inp);
+        if (!prev) grads.set(inp, gj);
+        else {
+          // A tensor used on several paths receives the sum of their gradients.
+          const sum = alloc(prev.length, prev);
+          sum.set(prev);
+          kernels.addInPlace(sum, gj);
+          grads.set(inp, sum);
+        }
+      }
+    }
+    if (!retain) {
+      t.node = null;
+      t.freed = true;
+    }
+  }
+}

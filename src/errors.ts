@@ -1,0 +1,33 @@
+/**
+ * The errors `backprop` throws. One base class so callers can catch everything of ours,
+ * and a few subclasses that say what kind of thing was wrong. Messages name the op or
+ * field and the offending values.
+ */
+
+/** Base class of every error raised by backprop. */
+export class BackpropError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit an operation (mismatch, bad axis, bad reshape, ragged nesting). */
+export class ShapeError extends BackpropError {}
+
+/** A value of the wrong kind or range (a non-number in `tensor()`, a fractional index, …). */
+export class ValueError extends BackpropError {}
+
+/** Misuse of the autodiff graph (backward from a non-scalar, through a freed graph, through `step`). */
+export class GraphError extends BackpropError {}
+
+/** A bad configuration field (CLI config, model options, optimiser options). */
+export class ConfigError extends BackpropError {}
+
+/** A file that is truncated, corrupt or does not match what was expected. */
+export class FileFormatError extends BackpropError {}
+
+/** Formats a shape the way messages print it: `[2, 3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

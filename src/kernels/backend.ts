@@ -1,0 +1,105 @@
+/**
+ * The kernel registry. Every numeric loop the ops call goes through `kernels`, so a faster
+ * backend (WebAssembly SIMD, threads) can replace any kernel, one at a time, with
+ * `registerBackend` + `setBackend`, or a single kernel with `overrideKernel`.
+ */
+import * as elementwise from './cpu/elementwise.js';
+import * as reduce from './cpu/reduce.js';
+import * as layout from './cpu/layout.js';
+import * as mm from './cpu/matmul.js';
+import { BackpropError } from '../errors.js';
+
+/** The portable TypeScript kernels: the reference every other backend is checked against. */
+export const cpuKernels = {
+  // forward
+  binary: elementwise.binary,
+  broadcastTo: elementwise.broadcastTo,
+  unary: elementwise.unary,
+  leakyRelu: elementwise.leakyRelu,
+  elu: elementwise.elu,
+  step: elementwise.step,
+  powScalar: elementwise.powScalar,
+  clamp: elementwise.clamp,
+  affine: elementwise.affine,
+  sumAll: reduce.sumAll,
+  sumAxis: reduce.sumAxis,
+  extremeAxis: reduce.extremeAxis,
+  softmax: reduce.softmax,
+  matmul: mm.matmul,
+  permute: layout.permute,
+  sliceAxis: layout.sliceAxis,
+  indexSelect: layout.indexSelect,
+  gather: layout.gather,
+  concat: layout.concat,
+  // backward
+  sumToShape: elementwise.sumToShape,
+  unaryGrad: elementwise.unaryGrad,
+  leakyReluGrad: elementwise.leakyReluGrad,
+  eluGrad: elementwise.eluGrad,
+  powScalarGrad: elementwise.powScalarGrad,
+  clampGrad: elementwise.clampGrad,
+  expandAxis: reduce.expandAxis,
+  scatterAxis: reduce.scatterAxis,
+  softmaxGrad: reduce.softmaxGrad,
+  unsliceAxis: layout.unsliceAxis,
+  indexAdd: layout.indexAdd,
+  scatterAdd: layout.scatterAdd,
+  // accumulation and optimiser updates
+  addInPlace: elementwise.addInPlace,
+  axpyInPlace: elementwise.axpyInPlace,
+};
+
+/** The full set of kernels a backend provides. */
+export type Kernels = typeof cpuKernels;
+/** The name of one kernel. */
+export type KernelName = keyof Kernels;
+
+/** Names of all kernels, forward and backward, that every backend must provide. */
+export const kernelNames = Object.keys(cpuKernels) as KernelName[];
+
+/** A named set of kernels; a partial set falls back to the cpu kernels for the rest. */
+export interface Backend {
+  name: string;
+  kernels: Partial<Kernels>;
+}
+
+const backends = new Map<string, Backend>([['cpu', { name: 'cpu', kernels: cpuKernels }]]);
+let current = 'cpu';
+
+/** The kernels in use. Ops call `kernels.x(…)`; the object is updated in place by setBackend. */
+export const kernels: Kernels = { ...cpuKernels };
+
+/** Makes a backend available to `setBackend`. */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+/** Switches every op to the named backend's kernels (cpu kernels fill any it lacks). */
+export function setBackend(name: string): void {
+  const b = backends.get(name);
+  if (!b) throw new BackpropError(`unknown backend '${name}'; registered: ${[...backends.keys()].join(', ')}`);
+  Object.assign(kernels, cpuKernels, b.kernels);
+  current = name;
+}
+
+/** Name of the backend in use. */
+export function getBackend(): string {
+  return current;
+}
+
+/** Names of the registered backends. */
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+/** Kernels a backend does not implement itself (falls back to cpu for them). */
+export function missingKernels(name: string): KernelName[] {
+  const b = backends.get(name);
+  if (!b) throw new BackpropError(`unknown backend '${name}'`);
+  return kernelNames.filter((k) => typeof b.kernels[k] !== 'function');
+}
+
+/** Replaces one kernel of the current set (for a backend under development, or tests). */
+export function overrideKernel<K extends KernelName>(name: K, fn: Kernels[K]): void {
+  kernels[name] = fn;
+}

@@ -1,0 +1,8 @@
+/** Every differentiable operation, and the fluent Tensor methods (installed on import). */
+import './methods.js';
+export * from './arith.js';
+export * from './activation.js';
+export * from './reduce.js';
+export * from './softmax.js';
+export * from './matmul.js';
+export * from './shape.js';

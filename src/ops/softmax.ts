@@ -1,0 +1,27 @@
+/**
+ * Softmax, the lecture's vector activation y_i = e^{z_i} / Σ_j e^{z_j}, and log-softmax.
+ * Computed stably by subtracting the largest logit first (fine for logits like ±1000),
+ * with the Jacobian applied in backward without forming it.
+ */
+import { kernels } from '../kernels/backend.js';
+import { record } from '../autograd/graph.js';
+import { normalizeAxis, splitAt } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Softmax along `axis` (default the last): probabilities that sum to 1. */
+export function softmax(z: Tensor, axis = -1): Tensor {
+  const ax = normalizeAxis(axis, z.ndim, 'softmax');
+  const [outer, n, inner] = splitAt(z.shape, ax);
+  const y = new Tensor(kernels.softmax(z.data, outer, n, inner, false), z.shape);
+  // ∂E/∂z_i = y_i (∂E/∂y_i − Σ_j y_j ∂E/∂y_j)
+  return record(y, 'softmax', [z], (dy) => [kernels.softmaxGrad(dy, y.data, outer, n, inner, false)]);
+}
+
+/** log(softmax(z)) along `axis`, computed as z − logsumexp(z) so it never takes log(0). */
+export function logSoftmax(z: Tensor, axis = -1): Tensor {
+  const ax = normalizeAxis(axis, z.ndim, 'logSoftmax');
+  const [outer, n, inner] = splitAt(z.shape, ax);
+  const y = new Tensor(kernels.softmax(z.data, outer, n, inner, true), z.shape);
+  // ∂E/∂z_i = ∂E/∂y_i − softmax(z)_i Σ_j ∂E/∂y_j
+  return record(y, 'logSoftmax', [z], (dy) => [kernels.softmaxGrad(dy, y.data, outer, n, inner, true)]);
+}

@@ -1,0 +1,295 @@
+/**
+ * The Tensor: float32 data in row-major order with a shape, plus what autodiff needs
+ * (`requiresGrad`, `grad`, and the graph node that produced it). Arithmetic methods are
+ * installed by the ops floor (src/ops/methods.ts); this file knows nothing about them.
+ */
+import { GraphError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { alloc, type FloatArray } from '../kernels/types.js';
+import { checkShape, sizeOf, type Shape } from './shape.js';
+import { randomNormal, random } from './random.js';
+import { formatTensor } from './format.js';
+
+/** Element type of a tensor's storage. */
+export type DType = 'float32' | 'float64';
+
+/** A nested array of numbers, as `tensor()` takes and `toArray()` gives. */
+export type NestedArray = number | NestedArray[];
+
+/** The record of one op application: its inputs and its local backward rule. */
+export interface GraphNode {
+  /** Name of the op, for error messages and graph inspection. */
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Given ∂E/∂out, returns ∂E/∂input for each input (null where not needed). */
+  readonly backward: (dy: FloatArray) => readonly (FloatArray | null)[];
+}
+
+let defaultDtype: DType = 'float32';
+
+/** The dtype new tensors get (float32 unless a gradient check switched it). */
+export function getDefaultDtype(): DType {
+  return defaultDtype;
+}
+
+/** Runs fn with new tensors created as `dtype`; gradcheck uses float64 this way. */
+export function withDefaultDtype<T>(dtype: DType, fn: () => T): T {
+  const prev = defaultDtype;
+  defaultDtype = dtype;
+  try {
+    return fn();
+  } finally {
+    defaultDtype = prev;
+  }
+}
+
+/** A zeroed array of n elements in the default dtype. */
+export function allocDefault(n: number): FloatArray {
+  return defaultDtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Options shared by the creation functions. */
+export interface TensorOptions {
+  /** Record operations on this tensor so `backward()` can fill its `.grad`. */
+  requiresGrad?: boolean;
+}
+
+/** An n-dimensional array of float32 numbers that can take part in back-propagation. */
+export class Tensor {
+  /** The elements, row-major. Optimisers update parameters through it, in place. */
+  readonly data: FloatArray;
+  /** Sizes of each axis, batch first. */
+  readonly shape: Shape;
+  /** Whether gradients flow to (and, for a leaf, accumulate in) this tensor. */
+  requiresGrad: boolean;
+  /** ∂loss/∂this after `backward()` (leaves, and tensors that called `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** @internal The op that produced this tensor, until backward frees the graph. */
+  node: GraphNode | null = null;
+  /** @internal Set once backward has freed the node that produced this tensor. */
+  freed = false;
+  /** @internal Keep `.grad` on this non-leaf tensor during backward. */
+  keepGrad = false;
+
+  /** Wraps existing storage; prefer `tensor()`, `zeros()`, `fromTypedArray()`. */
+  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+    if (data.length !== sizeOf(shape)) {
+      throw new ShapeError(`Tensor: ${data.length} elements do not fill shape ${fmtShape(shape)} (needs ${sizeOf(shape)})`);
+    }
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+    this.requiresGrad = requiresGrad;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Storage element type. */
+  get dtype(): DType {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+
+  /** True for a tensor not produced by a recorded op (a parameter or an input). */
+  get isLeaf(): boolean {
+    return this.node === null && !this.freed;
+  }
+
+  /** The value of a one-element tensor as a number. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError(`item(): only a one-element tensor has a single value; this one has shape ${fmtShape(this.shape)} (${this.size} elements)`);
+    }
+    return this.data[0];
+  }
+
+  /** The elements as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    const { data, shape } = this;
+    if (shape.length === 0) return data[0];
+    const build = (axis: number, offset: number, stride: number): NestedArray[] => {
+      const n = shape[axis];
+      const inner = stride / n;
+      const out: NestedArray[] = new Array<NestedArray>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = axis === shape.length - 1 ? data[offset + i] : build(axis + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /** A tensor sharing this one's data but cut from the graph (no gradient flows through it). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+
+  /** Sets requiresGrad in place and returns this, for chaining. */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf && !flag) throw new GraphError('requiresGrad_(false): only a leaf tensor can stop requiring gradients; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Keeps `.grad` on this intermediate tensor after backward, to look inside the network. */
+  retainGrad(): this {
+    this.keepGrad = true;
+    return this;
+  }
+
+  /** Clears the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** A readable rendering like PyTorch's: `tensor([[1., 2.], …], requiresGrad=true)`. */
+  toString(): string {
+    let extra = '';
+    if (this.node) extra = `, gradFn=<${this.node.op}Backward>`;
+    else if (this.requiresGrad) extra = ', requiresGrad=true';
+    return formatTensor(this.data, this.shape, extra);
+  }
+}
+
+function flatten(value: unknown, path: string, shape: number[], depth: number, out: number[]): void {
+  if (Array.isArray(value)) {
+    if (depth === shape.length) {
+      if (out.length > 0) throw new ShapeError(`tensor(): ragged nested array: ${path} is a list but its siblings are numbers`);
+      shape.push(value.length);
+    } else if (shape[depth] !== value.length) {
+      throw new ShapeError(`tensor(): ragged nested array: ${path} has ${value.length} elements, expected ${shape[depth]} like the first element at that depth`);
+    }
+    for (let i = 0; i < value.length; i++) flatten(value[i], `${path}[${i}]`, shape, depth + 1, out);
+    return;
+  }
+  if (depth !== shape.length) {
+    throw new ShapeError(`tensor(): ragged nested array: ${path} is a number but a list of ${shape[depth]} was expected`);
+  }
+  if (typeof value !== 'number') {
+    throw new ValueError(`tensor(): ${path} is ${value === null ? 'null' : typeof value} (${JSON.stringify(value) ?? String(value)}); only numbers are allowed`);
+  }
+  out.push(value);
+}
+
+/** A tensor from a number or nested arrays of numbers, e.g. `tensor([[1, 2], [3, 4]])`. */
+export function tensor(values: NestedArray | readonly number[] | readonly NestedArray[], options: TensorOptions = {}): Tensor {
+  const shape: number[] = [];
+  const flat: number[] = [];
+  flatten(values, 'value', shape, 0, flat);
+  const data = allocDefault(flat.length);
+  data.set(flat);
+  return new Tensor(data, shape, options.requiresGrad ?? false);
+}
+
+/** A one-element tensor of shape [] holding v. */
+export function scalar(v: number, options: TensorOptions = {}): Tensor {
+  if (typeof v !== 'number') throw new ValueError(`scalar(): expected a number, got ${typeof v}`);
+  const data = allocDefault(1);
+  data[0] = v;
+  return new Tensor(data, [], options.requiresGrad ?? false);
+}
+
+/** A tensor of the given shape filled with `value`. */
+export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  const s = checkShape(shape, 'full');
+  if (typeof value !== 'number') throw new ValueError(`full(): fill value must be a number, got ${typeof value}`);
+  const data = allocDefault(sizeOf(s));
+  if (value !== 0) data.fill(value);
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(checkShape(shape, 'zeros'), 0, options);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(checkShape(shape, 'ones'), 1, options);
+}
+
+/** Zeros (or any value) with another tensor's shape. */
+export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, options);
+}
+
+/** 1-D tensor of evenly spaced values in [start, end): `arange(5)`, `arange(1, 2, 0.25)`. */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (![start, end, step].every(Number.isFinite) || step === 0) {
+    throw new ValueError(`arange(): start, end and step must be finite and step non-zero, got (${start}, ${end}, ${step})`);
+  }
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const data = allocDefault(n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor(data, [n], options.requiresGrad ?? false);
+}
+
+/** Identity matrix of n rows (and m columns, default n). */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  const s = checkShape([n, m], 'eye');
+  const data = allocDefault(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/** Uniform random numbers in [low, high) (default [0, 1)) from the seeded generator. */
+export function rand(shape: Shape, options: TensorOptions & { low?: number; high?: number } = {}): Tensor {
+  const s = checkShape(shape, 'rand');
+  const low = options.low ?? 0;
+  const high = options.high ?? 1;
+  const data = allocDefault(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/** Normal random numbers (default mean 0, std 1) from the seeded generator. */
+export function randn(shape: Shape, options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
+  const s = checkShape(shape, 'randn');
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  const data = allocDefault(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * randomNormal();
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/** Wraps a typed array (not copied when it is a Float32Array) as a tensor of the given shape. */
+export function fromTypedArray(
+  array: Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Uint8ClampedArray,
+  shape?: Shape,
+  options: TensorOptions = {},
+): Tensor {
+  const s = checkShape(shape ?? [array.length], 'fromTypedArray');
+  if (sizeOf(s) !== array.length) {
+    throw new ShapeError(`fromTypedArray(): ${array.length} elements do not fill shape ${fmtShape(s)} (needs ${sizeOf(s)})`);
+  }
+  const data = array instanceof Float32Array || array instanceof Float64Array ? array : Float32Array.from(array);
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/** A fresh array of n elements with the element type of t. */
+export function allocLike(t: Tensor, n: number): FloatArray {
+  return alloc(n, t.data);
+}
+
+/** Anything that can stand where a tensor is expected: a tensor or a plain number. */
+export type TensorLike = Tensor | number;
+
+/** Turns a number into a scalar tensor (of `like`'s dtype when given). */
+export function toTensor(x: TensorLike, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') {
+    throw new ValueError(`expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  }
+  const data = like ? alloc(1, like.data) : allocDefault(1);
+  data[0] = x;
+  return new Tensor(data, []);
+}
