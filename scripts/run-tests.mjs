@@ -19,7 +19,7 @@ let files = find('test');
 if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--expose-gc', '--test', '--test-reporter=spec', ...files],
+  ['--conditions=source', '--import', 'tsx', '--expose-gc', '--test', '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);

@@ -46,6 +46,7 @@ export const cpuKernels = {
   scatterAdd: layout.scatterAdd,
   // accumulation and optimiser updates
   addInPlace: elementwise.addInPlace,
+  addRowInPlace: elementwise.addRowInPlace,
   axpyInPlace: elementwise.axpyInPlace,
 };
 

@@ -65,13 +65,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const rows = x.size / inF;
   const data = kernels.matmul(x.data, weight.data, rows, inF, out, { transB: true });
-  if (bias) {
-    const bd = bias.data;
-    for (let r = 0; r < rows; r++) {
-      const o = r * out;
-      for (let j = 0; j < out; j++) data[o + j] += bd[j];
-    }
-  }
+  if (bias) kernels.addRowInPlace(data, bias.data, rows, out);
   const y = new Tensor(data, [...x.shape.slice(0, -1), out]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, 'linear', inputs, (dy) => [

@@ -303,3 +303,11 @@ export function axpyInPlace(a: FloatArray, alpha: number, b: FloatArray): void {
   const n = a.length;
   for (let i = 0; i < n; i++) a[i] += alpha * b[i];
 }
+
+/** Adds the row vector `bias` of length cols to every row of x ([rows, cols]) in place. */
+export function addRowInPlace(x: FloatArray, bias: FloatArray, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) x[o + j] += bias[j];
+  }
+}
