@@ -12,3 +12,7 @@ export * from './ops/index.js';
 export { kernels, cpuKernels, kernelNames, registerBackend, setBackend, getBackend, listBackends, missingKernels, overrideKernel } from './kernels/backend.js';
 export type { Backend, Kernels, KernelName } from './kernels/backend.js';
 export type { FloatArray } from './kernels/types.js';
+export * from './nn/index.js';
+export * from './losses/index.js';
+export * from './models/index.js';
+export * from './train/index.js';

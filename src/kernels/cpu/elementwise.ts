@@ -311,3 +311,34 @@ export function addRowInPlace(x: FloatArray, bias: FloatArray, rows: number, col
     for (let j = 0; j < cols; j++) x[o + j] += bias[j];
   }
 }
+
+/**
+ * Binary cross-entropy −d·log y − (1−d)·log(1−y) elementwise, each log clamped at −100
+ * as PyTorch does, so y = 0 or 1 gives a large finite value.
+ */
+export function binaryCrossEntropy(y: FloatArray, d: FloatArray): FloatArray {
+  const n = y.length;
+  const out = alloc(n, y);
+  for (let i = 0; i < n; i++) {
+    const ly = Math.max(Math.log(y[i]), -100);
+    const l1y = Math.max(Math.log(1 - y[i]), -100);
+    out[i] = -(d[i] * ly + (1 - d[i]) * l1y);
+  }
+  return out;
+}
+
+/** Gradient of binary cross-entropy with respect to y: dy·(y − d) / max(y(1−y), 1e-12), finite at 0 and 1. */
+export function binaryCrossEntropyGrad(dy: FloatArray, y: FloatArray, d: FloatArray): FloatArray {
+  const n = y.length;
+  const out = alloc(n, dy);
+  for (let i = 0; i < n; i++) out[i] = (dy[i] * (y[i] - d[i])) / Math.max(y[i] * (1 - y[i]), 1e-12);
+  return out;
+}
+
+/** Gradient of binary cross-entropy with respect to the target d: dy·(log(1−y) − log y), logs clamped at −100. */
+export function binaryCrossEntropyTargetGrad(dy: FloatArray, y: FloatArray): FloatArray {
+  const n = y.length;
+  const out = alloc(n, dy);
+  for (let i = 0; i < n; i++) out[i] = dy[i] * (Math.max(Math.log(1 - y[i]), -100) - Math.max(Math.log(y[i]), -100));
+  return out;
+}

@@ -1,0 +1,2 @@
+/** The lectures' models by name. */
+export * from './classic.js';

@@ -1,0 +1,5 @@
+/** Layers and the Module base class. */
+export * from './module.js';
+export * from './layers.js';
+export * as init from './init.js';
+export type { InitName, Nonlinearity, KaimingOptions } from './init.js';

@@ -1,0 +1,208 @@
+/**
+ * nn.Module as PyTorch users know it: parameters found by walking named children,
+ * train()/eval(), stateDict()/loadStateDict() with shape checks, and an architecture
+ * config (toConfig / moduleFromConfig) so a saved model loads without the code that built it.
+ */
+import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { sameShape } from '../tensor/shape.js';
+
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A module's architecture as JSON: its registered type and its constructor options. */
+export interface ModuleConfig {
+  type: string;
+  [option: string]: JsonValue;
+}
+
+/** Base class of every layer and model. */
+export abstract class Module {
+  /** True in training mode (dropout active, batch statistics used); see train()/eval(). */
+  training = true;
+  private readonly params = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, Tensor>();
+  private readonly children_ = new Map<string, Module>();
+
+  /** The layer's computation. */
+  abstract forward(input: Tensor): Tensor;
+
+  /** Registers a trainable tensor under `name` (it gets requiresGrad = true). */
+  protected registerParameter(name: string, t: Tensor): Tensor {
+    t.requiresGrad = true;
+    this.params.set(name, t);
+    return t;
+  }
+
+  /** Registers a non-trainable state tensor (e.g. running statistics) saved in the state dict. */
+  protected registerBuffer(name: string, t: Tensor): Tensor {
+    this.buffers.set(name, t);
+    return t;
+  }
+
+  /** Registers a child module under `name`. */
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    if (!(m instanceof Module)) throw new ConfigError(`${this.constructor.name}: child '${name}' is not a Module`);
+    this.children_.set(name, m);
+    return m;
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this.children_.entries()];
+  }
+
+  /** Direct children. */
+  children(): Module[] {
+    return [...this.children_.values()];
+  }
+
+  /** This module and every descendant, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.children_) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  /** Every parameter with its dotted name ('0.weight', 'fc1.bias', …), each tensor once. */
+  namedParameters(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.params) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every trainable tensor, for the optimiser. */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Every buffer with its dotted name. */
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, b] of m.buffers) out.push([prefix ? `${prefix}.${name}` : name, b]);
+    }
+    return out;
+  }
+
+  /** Number of trainable scalars. */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Sets training mode (default) or evaluation mode, recursively; returns this. */
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (dropout off, running statistics used); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears the gradients of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Parameters and buffers by dotted name (tensors share storage with the module). */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, t] of [...m.params, ...m.buffers]) out[prefix ? `${prefix}.${name}` : name] = t.detach();
+    }
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict into this module's tensors. Every key must match a
+   * parameter or buffer of the same shape; with strict (default) missing and extra keys are errors too.
+   */
+  loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const strict = options.strict ?? true;
+    const own = new Map<string, Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, t] of [...m.params, ...m.buffers]) own.set(prefix ? `${prefix}.${name}` : name, t);
+    }
+    const missing = [...own.keys()].filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !own.has(k));
+    if (strict && (missing.length > 0 || unexpected.length > 0)) {
+      const parts = [];
+      if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
+      if (unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
+      throw new ShapeError(`loadStateDict: state dict does not match ${this.constructor.name} (${parts.join('; ')})`);
+    }
+    for (const [k, t] of own) {
+      const src = state[k];
+      if (!src) continue;
+      if (!(src instanceof Tensor)) throw new ShapeError(`loadStateDict: '${k}' is not a Tensor`);
+      if (!sameShape(src.shape, t.shape)) {
+        throw new ShapeError(`loadStateDict: '${k}' has shape ${fmtShape(src.shape)} in the state dict but ${fmtShape(t.shape)} in the model`);
+      }
+    }
+    for (const [k, t] of own) {
+      const src = state[k];
+      if (src) t.data.set(src.data);
+    }
+  }
+
+  /** The architecture as JSON, rebuilt by moduleFromConfig. */
+  toConfig(): ModuleConfig {
+    throw new ConfigError(`${this.constructor.name} does not describe its architecture (override toConfig and registerModuleType to save it)`);
+  }
+
+  /** Extra text inside the module's printout, e.g. `inFeatures=2, outFeatures=3`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** A PyTorch-like printout of the module tree. */
+  toString(): string {
+    const kids = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (kids.length === 0) return `${head})`;
+    const lines = kids.map(([name, m]) => `  (${name}): ${m.toString().split('\n').join('\n  ')}`);
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+}
+
+const factories = new Map<string, (config: ModuleConfig) => Module>();
+
+/** Makes a module type buildable from its config (used by saved architectures). */
+export function registerModuleType(type: string, factory: (config: ModuleConfig) => Module): void {
+  factories.set(type, factory);
+}
+
+/** Builds a module from a config written by toConfig(). */
+export function moduleFromConfig(config: ModuleConfig): Module {
+  if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
+    throw new ConfigError(`moduleFromConfig: expected an object with a string 'type', got ${JSON.stringify(config)}`);
+  }
+  const f = factories.get(config.type);
+  if (!f) throw new ConfigError(`moduleFromConfig: unknown module type '${config.type}' (known: ${[...factories.keys()].sort().join(', ')})`);
+  return f(config);
+}
+
+/** Reads a numeric option of a config, with a clear error naming the field. */
+export function numOpt(config: ModuleConfig, key: string, fallback?: number): number {
+  const v = config[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConfigError(`${config.type}: field '${key}' must be a number, got ${JSON.stringify(config[key])}`);
+  }
+  return v;
+}
+
+/** Reads a whole-number option of a config (≥ min), with a clear error naming the field. */
+export function intOpt(config: ModuleConfig, key: string, fallback?: number, min = 1): number {
+  const v = numOpt(config, key, fallback);
+  if (!Number.isInteger(v) || v < min) throw new ConfigError(`${config.type}: field '${key}' must be a whole number ≥ ${min}, got ${v}`);
+  return v;
+}
