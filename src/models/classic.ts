@@ -152,6 +152,8 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
     if (!Number.isInteger(s) || s < 1) throw new ConfigError(`mlp: layer size ${i} must be a whole number ≥ 1, got ${s}`);
   });
   const act = options.activation ?? 'relu';
+  activationLayer(act); // validates both names up front
+  activationLayer(options.outputActivation ?? 'identity');
   const nonlinearity = act === 'leakyRelu' || act === 'relu' || act === 'tanh' || act === 'sigmoid' ? act : 'relu';
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {

@@ -101,3 +101,15 @@ export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   const y = new Tensor(kernels.clamp(x.data, min, max), x.shape);
   return record(y, 'clamp', [x], (dy) => [kernels.clampGrad(dy, x.data, min, max)]);
 }
+
+/** sin(x); ∂/∂x = cos(x). */
+export function sin(x: Tensor): Tensor {
+  const y = new Tensor(kernels.unary('sin', x.data), x.shape);
+  return record(y, 'sin', [x], (dy) => [kernels.unaryGrad('sin', dy, x.data)]);
+}
+
+/** cos(x); ∂/∂x = −sin(x). */
+export function cos(x: Tensor): Tensor {
+  const y = new Tensor(kernels.unary('cos', x.data), x.shape);
+  return record(y, 'cos', [x], (dy) => [kernels.unaryGrad('cos', dy, x.data)]);
+}

@@ -33,6 +33,8 @@ check('pow 0.5', (a) => bp.pow(a, 0.5), () => [pos([5])]);
 check('pow -1', (a) => bp.pow(a, -1), () => [pos([5])]);
 check('exp', (a) => bp.exp(a), () => [g([2, 3])]);
 check('log', (a) => bp.log(a), () => [pos([2, 3])]);
+check('sin', (a) => bp.sin(a), () => [g([5])]);
+check('cos', (a) => bp.cos(a), () => [g([5])]);
 check('sqrt', (a) => bp.sqrt(a), () => [pos([2, 3])]);
 check('abs', (a) => bp.abs(a), () => [randnAway([2, 3])]);
 check('clamp', (a) => bp.clamp(a, -0.5, 0.5), () => [tensor([-1, -0.3, 0.1, 0.4, 0.9, 2], { requiresGrad: true })]);

@@ -145,7 +145,7 @@ export function broadcastTo(x: FloatArray, shape: readonly number[], outShape: r
 }
 
 /** Elementwise unary functions without parameters. */
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh' | 'relu' | 'softplus' | 'sign';
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh' | 'relu' | 'softplus' | 'sign' | 'sin' | 'cos';
 
 /** out = f(x) elementwise. */
 export function unary(op: UnaryOp, x: FloatArray): FloatArray {
@@ -172,6 +172,8 @@ export function unary(op: UnaryOp, x: FloatArray): FloatArray {
       for (let i = 0; i < n; i++) { const z = x[i]; y[i] = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))); }
       break;
     case 'sign': for (let i = 0; i < n; i++) { const z = x[i]; y[i] = z > 0 ? 1 : z < 0 ? -1 : z; } break;
+    case 'sin': for (let i = 0; i < n; i++) y[i] = Math.sin(x[i]); break;
+    case 'cos': for (let i = 0; i < n; i++) y[i] = Math.cos(x[i]); break;
   }
   return y;
 }
@@ -234,7 +236,9 @@ export type UnaryGradOp =
   | 'exp' // f' = y, from the output y
   | 'log' // f' = 1/z, from the input z
   | 'sqrt' // f' = 1/(2y), from the output y
-  | 'abs'; // f' = sign(z), from the input z
+  | 'abs' // f' = sign(z), from the input z
+  | 'sin' // f' = cos(z), from the input z
+  | 'cos'; // f' = −sin(z), from the input z
 
 /** dz = f'(·)·dy for an activation, given the saved input z or output y (see UnaryGradOp). */
 export function unaryGrad(op: UnaryGradOp, dy: FloatArray, saved: FloatArray): FloatArray {
@@ -255,6 +259,8 @@ export function unaryGrad(op: UnaryGradOp, dy: FloatArray, saved: FloatArray): F
     case 'log': for (let i = 0; i < n; i++) dz[i] = dy[i] / saved[i]; break;
     case 'sqrt': for (let i = 0; i < n; i++) dz[i] = dy[i] / (2 * saved[i]); break;
     case 'abs': for (let i = 0; i < n; i++) { const z = saved[i]; dz[i] = z > 0 ? dy[i] : z < 0 ? -dy[i] : 0; } break;
+    case 'sin': for (let i = 0; i < n; i++) dz[i] = dy[i] * Math.cos(saved[i]); break;
+    case 'cos': for (let i = 0; i < n; i++) dz[i] = -dy[i] * Math.sin(saved[i]); break;
   }
   return dz;
 }

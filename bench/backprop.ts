@@ -1,0 +1,121 @@
+/** The backprop side of the benchmarks: matrix product, one MLP training step, and heap use over many steps. */
+import {
+  fromTypedArray,
+  gather,
+  linear,
+  logSoftmax,
+  matmul,
+  mean,
+  neg,
+  noGrad,
+  randn,
+  relu,
+  zeros,
+  type Tensor,
+} from '../src/index.js';
+import type { ClassBatch } from './data.js';
+import { timeRepeated, type RepeatOptions } from './stats.js';
+
+/** Median ms of one [n,n]·[n,n] product of the given row-major matrices. */
+export function matmulMs(a: Float32Array, b: Float32Array, n: number, opts: RepeatOptions): number {
+  const ta = fromTypedArray(a, [n, n]);
+  const tb = fromTypedArray(b, [n, n]);
+  let sink = 0;
+  const ms = timeRepeated(() => {
+    sink += matmul(ta, tb).data[0];
+  }, opts);
+  if (Number.isNaN(sink)) throw new Error('matmul produced NaN');
+  return ms;
+}
+
+/** A fully connected network's parameters, weights stored [out, in] as `linear` expects. */
+interface Mlp {
+  readonly layers: { readonly w: Tensor; readonly b: Tensor }[];
+}
+
+/** He-initialised MLP with layer sizes e.g. [784, 128, 10]. */
+function makeMlp(sizes: readonly number[]): Mlp {
+  const layers = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const w = randn([sizes[i + 1], sizes[i]], { std: Math.sqrt(2 / sizes[i]), requiresGrad: true });
+    const b = zeros([sizes[i + 1]], { requiresGrad: true });
+    layers.push({ w, b });
+  }
+  return { layers };
+}
+
+/** One SGD step: ReLU hidden layers, softmax cross-entropy on the last, backward, in-place update. Returns the loss. */
+function sgdStep(mlp: Mlp, x: Tensor, targets: Tensor, lr: number): number {
+  let h = x;
+  mlp.layers.forEach(({ w, b }, i) => {
+    const z = linear(h, w, b);
+    h = i + 1 < mlp.layers.length ? relu(z) : z;
+  });
+  const loss = neg(mean(gather(logSoftmax(h, 1), 1, targets)));
+  loss.backward();
+  noGrad(() => {
+    for (const { w, b } of mlp.layers) {
+      for (const p of [w, b]) {
+        const g = p.grad;
+        if (!g) throw new Error('sgdStep: parameter received no gradient');
+        const pd = p.data;
+        const gd = g.data;
+        for (let i = 0; i < pd.length; i++) pd[i] -= lr * gd[i];
+        p.grad = null;
+      }
+    }
+  });
+  return loss.item();
+}
+
+/** The batch as backprop tensors: inputs [batch, features] and targets [batch, 1] for gather. */
+function batchTensors(data: ClassBatch): { x: Tensor; targets: Tensor } {
+  const x = fromTypedArray(data.x, [data.batch, data.features]);
+  const targets = fromTypedArray(Float32Array.from(data.labels), [data.batch, 1]);
+  return { x, targets };
+}
+
+/** Median ms of one training step (forward, backward, SGD update) of an MLP with `hidden` units on the batch. */
+export function mlpStepMs(data: ClassBatch, hidden: number, lr: number, opts: RepeatOptions): number {
+  const mlp = makeMlp([data.features, hidden, data.classes]);
+  const { x, targets } = batchTensors(data);
+  let loss = 0;
+  const ms = timeRepeated(() => {
+    loss = sgdStep(mlp, x, targets, lr);
+  }, opts);
+  if (!Number.isFinite(loss)) throw new Error(`mlpStepMs: loss became ${loss}`);
+  return ms;
+}
+
+/** Heap use around a long training run, in bytes. */
+export interface HeapReport {
+  readonly before: number;
+  readonly after: number;
+  /** Whether global.gc was available (node --expose-gc) and forced before each reading. */
+  readonly gcForced: boolean;
+  readonly firstLoss: number;
+  readonly lastLoss: number;
+}
+
+/** Forces a full garbage collection when node runs with --expose-gc; returns whether it could. */
+function forceGc(): boolean {
+  if (typeof globalThis.gc !== 'function') return false;
+  globalThis.gc();
+  globalThis.gc();
+  return true;
+}
+
+/** Heap used before and after `steps` SGD steps (after 10 uncounted warm-up steps) of a small MLP (sizes e.g. [20, 32, 2]) on one batch. */
+export function heapOverTraining(data: ClassBatch, sizes: readonly number[], steps: number, lr: number): HeapReport {
+  const mlp = makeMlp(sizes);
+  const { x, targets } = batchTensors(data);
+  const firstLoss = sgdStep(mlp, x, targets, lr); // warm-up (JIT, lazily created state), not counted
+  for (let i = 0; i < 9; i++) sgdStep(mlp, x, targets, lr);
+  const gcForced = forceGc();
+  const before = process.memoryUsage().heapUsed;
+  let lastLoss = firstLoss;
+  for (let i = 0; i < steps; i++) lastLoss = sgdStep(mlp, x, targets, lr);
+  forceGc();
+  const after = process.memoryUsage().heapUsed;
+  return { before, after, gcForced, firstLoss, lastLoss };
+}

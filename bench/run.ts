@@ -1,0 +1,147 @@
+/** Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop and tfjs cpu/wasm, prints a Markdown table and writes bench/results.md. */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as bp from './backprop.js';
+import { randomBatch, randomFloats } from './data.js';
+import { fmtNum, toMB } from './stats.js';
+import * as tfjs from './tfjs.js';
+
+/** A measured value, with an optional custom rendering for the table cell. */
+interface Result {
+  readonly value: number;
+  readonly text?: string;
+}
+
+/** One row of the table. Add a benchmark by appending an entry to BENCHMARKS. */
+interface Benchmark {
+  /** Row label. */
+  readonly name: string;
+  /** Unit appended to plain numeric cells. */
+  readonly unit: string;
+  /** Which direction is faster: decides how the speed ratios are taken; null gives no ratio. */
+  readonly better: 'higher' | 'lower' | null;
+  /** Measures backprop. */
+  readonly backprop: () => Result | number;
+  /** Measures tfjs on whichever backend is current (run once per backend); omit for backprop-only rows. */
+  readonly tfjs?: () => Result | number;
+}
+
+const TF_BACKENDS: readonly tfjs.TfBackend[] = ['cpu', 'wasm'];
+
+/** GFLOP/s of an n×n×n product (2n³ flops) that took `ms`. */
+function gflops(n: number, ms: number): number {
+  return (2 * n ** 3) / (ms * 1e6);
+}
+
+/** Warm-up and timed repetitions per matrix size: fewer at 1024 to keep the whole run within a few minutes. */
+function matmulReps(n: number): { warmup: number; reps: number } {
+  if (n >= 1024) return { warmup: 1, reps: 5 };
+  if (n >= 512) return { warmup: 2, reps: 9 };
+  if (n >= 256) return { warmup: 5, reps: 15 };
+  return { warmup: 10, reps: 30 };
+}
+
+/** matmul rows: square float32 products, GFLOP/s from the median time. */
+function matmulBenchmark(n: number): Benchmark {
+  const a = randomFloats(n * n, 1);
+  const b = randomFloats(n * n, 2);
+  const opts = matmulReps(n);
+  return {
+    name: `matmul ${n}×${n}×${n} (median of ${opts.reps})`,
+    unit: 'GFLOP/s',
+    better: 'higher',
+    backprop: () => gflops(n, bp.matmulMs(a, b, n, opts)),
+    tfjs: () => gflops(n, tfjs.matmulMs(a, b, n, opts)),
+  };
+}
+
+const MLP_BATCH = randomBatch(64, 784, 10, 3);
+const MLP_OPTS = { warmup: 10, reps: 50 };
+const MEM_STEPS = 10_000;
+
+/** The table, top to bottom. */
+const BENCHMARKS: readonly Benchmark[] = [
+  ...[128, 256, 512, 1024].map(matmulBenchmark),
+  {
+    name: `MLP 784-128-10 train step, batch 64, SGD (median of ${MLP_OPTS.reps})`,
+    unit: 'ms',
+    better: 'lower',
+    backprop: () => bp.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
+    tfjs: () => tfjs.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
+  },
+  {
+    name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32`,
+    unit: 'MB',
+    better: null,
+    backprop: () => {
+      const r = bp.heapOverTraining(randomBatch(32, 20, 2, 4), [20, 32, 2], MEM_STEPS, 0.1);
+      const d = toMB(r.after - r.before);
+      const text = `${toMB(r.before).toFixed(1)} → ${toMB(r.after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})${r.gcForced ? '' : ' (no gc: run with --expose-gc)'}`;
+      return { value: toMB(r.after), text };
+    },
+  },
+];
+
+/** Normalises an entry's return value. */
+function asResult(r: Result | number): Result {
+  return typeof r === 'number' ? { value: r } : r;
+}
+
+/** Speed ratio backprop ÷ other, oriented so that > 1 means backprop is faster. */
+function speedRatio(bench: Benchmark, ours: Result, theirs: Result | undefined): string {
+  if (!theirs || bench.better === null) return '—';
+  const r = bench.better === 'higher' ? ours.value / theirs.value : theirs.value / ours.value;
+  return `${r.toFixed(2)}×`;
+}
+
+/** Table cell for a result. */
+function cell(bench: Benchmark, r: Result | undefined): string {
+  if (!r) return '—';
+  return r.text ?? `${fmtNum(r.value)} ${bench.unit}`;
+}
+
+/** Runs every benchmark and returns the Markdown report (header line, table, notes). */
+async function main(): Promise<string> {
+  // Initialise both tfjs backends up front so set-up problems show before minutes of measuring.
+  for (const b of TF_BACKENDS) await tfjs.useBackend(b);
+  const wasmVariant = tfjs.wasmVariant();
+
+  const rows: string[][] = [];
+  for (const bench of BENCHMARKS) {
+    process.stderr.write(`[bench] ${bench.name}: backprop`);
+    const ours = asResult(bench.backprop());
+    const theirs = new Map<tfjs.TfBackend, Result>();
+    if (bench.tfjs) {
+      for (const b of TF_BACKENDS) {
+        process.stderr.write(`, tfjs-${b}`);
+        await tfjs.useBackend(b);
+        theirs.set(b, asResult(bench.tfjs()));
+      }
+    }
+    process.stderr.write('\n');
+    rows.push([
+      bench.name,
+      cell(bench, ours),
+      cell(bench, theirs.get('cpu')),
+      cell(bench, theirs.get('wasm')),
+      speedRatio(bench, ours, theirs.get('cpu')),
+      speedRatio(bench, ours, theirs.get('wasm')),
+    ]);
+  }
+
+  const cpus = os.cpus();
+  const header =
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}).`;
+  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm'];
+  const table = [head, head.map((_, i) => (i === 0 ? ':--' : '--:')), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const notes =
+    'Ratios are speed ratios: above 1× backprop is faster. Single process, float32; tfjs results are read back ' +
+    'with dataSync(). Memory row: heapUsed after a forced GC (node --expose-gc).';
+  return `${header}\n\n${table}\n\n${notes}\n`;
+}
+
+const report = await main();
+process.stdout.write(report);
+writeFileSync(fileURLToPath(new URL('./results.md', import.meta.url)), report);

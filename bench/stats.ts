@@ -1,0 +1,42 @@
+/** Timing and statistics helpers shared by the benchmarks: median, repeated timing, formatting. */
+
+/** The median of a non-empty list of numbers (mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median: empty list');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Options of timeRepeated(): untimed warm-up runs, then timed repetitions. */
+export interface RepeatOptions {
+  /** Runs before timing starts (JIT compilation, caches, lazy initialisation). */
+  warmup: number;
+  /** Timed runs; the median of them is reported. */
+  reps: number;
+}
+
+/** Runs fn `warmup` times untimed, then `reps` times timed; returns the median time of one run in ms. */
+export function timeRepeated(fn: () => void, { warmup, reps }: RepeatOptions): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Formats a number with `digits` significant digits but never in exponent form (e.g. 0.0123, 12.3, 1234). */
+export function fmtNum(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(Math.abs(x))));
+  return x.toFixed(decimals);
+}
+
+/** Bytes to mebibytes. */
+export function toMB(bytes: number): number {
+  return bytes / (1024 * 1024);
+}

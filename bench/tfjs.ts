@@ -1,0 +1,105 @@
+/** The TensorFlow.js side of the benchmarks: backend set-up (cpu, wasm), matrix product and one MLP training step. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { ClassBatch } from './data.js';
+import { timeRepeated, type RepeatOptions } from './stats.js';
+
+/** The TensorFlow.js backends compared against. */
+export type TfBackend = 'cpu' | 'wasm';
+
+/** tfjs version string, for the report. */
+export const tfjsVersion: string = tf.version.tfjs;
+
+// In tfjs 4.22 the PROD flag only silences warnings (here the cpu backend's "install tfjs-node" banner, printed on
+// first use); it changes no computation.
+tf.enableProdMode();
+
+let wasmPathsSet = false;
+
+/**
+ * Switches tfjs to `backend`. For wasm in Node, points the loader at the package's dist/ folder (a file path with a
+ * trailing slash): Node's emscripten loader then reads the .wasm binary with fs. (Without it the loader falls back to
+ * the directory of tf-backend-wasm.node.js, which is the same folder; being explicit survives bundling.)
+ */
+export async function useBackend(backend: TfBackend): Promise<void> {
+  if (backend === 'wasm' && !wasmPathsSet) {
+    const require = createRequire(import.meta.url);
+    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+    setWasmPaths(dist);
+    wasmPathsSet = true;
+  }
+  const ok = await tf.setBackend(backend);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== backend) throw new Error(`tfjs: could not switch to the ${backend} backend (now ${tf.getBackend()})`);
+}
+
+/** Which wasm build tfjs loaded (SIMD or not, threads), as detected by tfjs itself; call after useBackend('wasm'). */
+export function wasmVariant(): string {
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threaded = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  const threads = getThreadsCount();
+  const file = simd && threaded ? 'threaded-simd' : simd ? 'simd' : 'plain';
+  return `${file} build, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/** Median ms of one tf.matMul of two [n,n] matrices on the current backend, read back with dataSync(). */
+export function matmulMs(a: Float32Array, b: Float32Array, n: number, opts: RepeatOptions): number {
+  const ta = tf.tensor2d(a, [n, n]);
+  const tb = tf.tensor2d(b, [n, n]);
+  let sink = 0;
+  try {
+    return timeRepeated(() => {
+      const c = tf.matMul(ta, tb);
+      sink += c.dataSync()[0];
+      c.dispose();
+    }, opts);
+  } finally {
+    ta.dispose();
+    tb.dispose();
+    if (Number.isNaN(sink)) console.error('tfjs matmul produced NaN');
+  }
+}
+
+/**
+ * Median ms of one training step of a features-hidden-classes MLP (ReLU, softmax cross-entropy, plain SGD) with
+ * optimizer.minimize on the current backend; the loss is read back with dataSync() so the step has finished.
+ */
+export function mlpStepMs(data: ClassBatch, hidden: number, lr: number, opts: RepeatOptions): number {
+  const { batch, features, classes } = data;
+  const x = tf.tensor2d(data.x, [batch, features]);
+  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), classes).toFloat();
+  const w1 = tf.variable(tf.randomNormal([features, hidden], 0, Math.sqrt(2 / features)));
+  const b1 = tf.variable(tf.zeros([hidden]));
+  const w2 = tf.variable(tf.randomNormal([hidden, classes], 0, Math.sqrt(2 / hidden)));
+  const b2 = tf.variable(tf.zeros([classes]));
+  const optimizer = tf.train.sgd(lr);
+  const lossFn = (): tf.Scalar => {
+    const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+    const logits = tf.add(tf.matMul(h, w2), b2);
+    return tf.losses.softmaxCrossEntropy(y, logits);
+  };
+  let loss = 0;
+  const step = (): void => {
+    const cost = tf.tidy((): tf.Scalar => {
+      const c = optimizer.minimize(lossFn, true);
+      if (!c) throw new Error('tfjs: minimize returned no cost');
+      return c;
+    });
+    loss = cost.dataSync()[0];
+    cost.dispose();
+  };
+  try {
+    step();
+    const tensorsBefore = tf.memory().numTensors;
+    const ms = timeRepeated(step, opts);
+    const leaked = tf.memory().numTensors - tensorsBefore;
+    if (leaked !== 0) console.error(`tfjs ${tf.getBackend()}: ${leaked} tensors leaked during the MLP steps`);
+    if (!Number.isFinite(loss)) throw new Error(`tfjs: loss became ${loss}`);
+    return ms;
+  } finally {
+    tf.dispose([x, y, w1, b1, w2, b2]);
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,188 @@
+// The fit loop: batch modes, stopping rules, NaN guard, early stopping, callbacks, progress lines, checkpoints and exact resume.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import * as bp from '../../src/index.js';
+import { SGD, Adam } from '../../src/optim/index.js';
+import { makeProgress } from '../../src/train/progress.js';
+
+function blobs(n: number): { x: bp.Tensor; y: bp.Tensor } {
+  // two separable clusters around (−1,−1) and (1,1)
+  bp.manualSeed(100);
+  const x = bp.randn([n, 2], { std: 0.3 });
+  const y = bp.zeros([n]);
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    y.data[i] = c;
+    x.data[2 * i] += c ? 1 : -1;
+    x.data[2 * i + 1] += c ? 1 : -1;
+  }
+  return { x, y };
+}
+
+test('full batch = one step per epoch; SGD = N steps; mini-batch = ⌈N/m⌉ steps (dropLast drops the remainder)', () => {
+  const data = blobs(50);
+  const run = (batchSize: number | 'full', dropLast = false) => {
+    bp.manualSeed(1);
+    const m = bp.mlp([2, 2]);
+    return bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 2, batchSize, dropLast, progress: 'none' }).steps;
+  };
+  assert.equal(run('full'), 2);
+  assert.equal(run(1), 100);
+  assert.equal(run(16), 8);
+  assert.equal(run(16, true), 6);
+});
+
+test('samples are reshuffled each epoch from the seed: same seed, same result; mini-batch reaches full accuracy', () => {
+  const data = blobs(64);
+  const train = () => {
+    bp.manualSeed(5);
+    const m = bp.mlp([2, 4, 2]);
+    const h = bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.2 }), epochs: 5, batchSize: 8, metrics: ['accuracy'], progress: 'none' });
+    return { h, w: Array.from(m.parameters()[0].data) };
+  };
+  const a = train();
+  const b = train();
+  assert.deepEqual(a.w, b.w);
+  assert.equal(a.h.epochs.at(-1)!.accuracy, 1);
+  assert.deepEqual(Object.keys(a.h.epochs[0]), ['epoch', 'loss', 'accuracy', 'lr']);
+});
+
+test('stopping on |ΔLoss| < ε and on ‖∇‖ < ε', () => {
+  const data = blobs(40);
+  bp.manualSeed(2);
+  let m = bp.mlp([2, 2]);
+  let h = bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.5 }), epochs: 10_000, batchSize: 'full', stop: { lossDelta: 1e-5 }, progress: 'none' });
+  assert.equal(h.stopReason, 'lossDelta');
+  const e = h.epochs;
+  assert.ok(Math.abs(e.at(-1)!.loss - e.at(-2)!.loss) < 1e-5 && e.length < 10_000);
+  bp.manualSeed(2);
+  m = bp.mlp([2, 1]);
+  const x = bp.tensor([[1], [2], [3]].map((r) => [r[0], 1]));
+  const y = bp.tensor([[2], [4], [6]]);
+  h = bp.fit(m, { x, y }, { loss: 'mse', optimizer: new SGD(m.parameters(), { lr: 0.05 }), epochs: 100_000, batchSize: 'full', stop: { gradNorm: 1e-4 }, progress: 'none' });
+  assert.equal(h.stopReason, 'gradNorm');
+  assert.ok(h.epochs.at(-1)!.gradNorm < 1e-4);
+  const pred = bp.predict(m, x).data;
+  assert.ok(Math.abs(pred[2] - 6) < 1e-2);
+});
+
+test('a step budget stops training', () => {
+  const data = blobs(40);
+  const m = bp.mlp([2, 2]);
+  const h = bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 100, batchSize: 4, maxSteps: 25, progress: 'none' });
+  assert.equal(h.steps, 25);
+  assert.equal(h.stopReason, 'maxSteps');
+});
+
+test('a loss that becomes NaN/Inf stops training, names the step, and keeps the last good weights', () => {
+  bp.manualSeed(3);
+  const x = bp.randn([16, 3]);
+  const y = bp.randn([16, 1]);
+  const m = bp.mlp([3, 8, 1]);
+  const lines: string[] = [];
+  const snapshots: number[][] = [];
+  const h = bp.fit(m, { x, y }, {
+    loss: 'mse', optimizer: new SGD(m.parameters(), { lr: 50 }), epochs: 100, batchSize: 'full', progress: 'none',
+    callbacks: [{ onBatchEnd: () => { snapshots.push(Array.from(m.parameters()[0].data)); lines.push('step'); } }],
+  });
+  assert.equal(h.stopReason, 'nonFinite');
+  assert.match(h.message, new RegExp(`loss became (NaN|Infinity) at step ${h.steps + 1} \\(epoch ${h.steps + 1}, batch 1\\)`));
+  const w = Array.from(m.parameters()[0].data);
+  assert.ok(w.every(Number.isFinite), 'weights are finite');
+  // The kept weights are those before the last update (the ones that still gave a finite loss).
+  const prev = snapshots.length >= 2 ? snapshots[snapshots.length - 2] : null;
+  if (prev) assert.deepEqual(w, prev);
+  const out = bp.evaluate(m, { x, y }, { loss: 'mse' }).loss;
+  assert.ok(Number.isFinite(out));
+});
+
+test('early stopping on a validation metric restores the best weights', () => {
+  bp.manualSeed(4);
+  // Noisy labels on few samples: the validation loss rises once the model overfits.
+  const x = bp.randn([20, 5]);
+  const y = bp.tensor(Array.from({ length: 20 }, (_, i) => i % 2));
+  const vx = bp.randn([200, 5]);
+  const vy = bp.tensor(Array.from({ length: 200 }, (_, i) => i % 2));
+  const m = bp.mlp([5, 64, 2]);
+  const h = bp.fit(m, { x, y }, {
+    loss: 'crossEntropy', optimizer: new Adam(m.parameters(), { lr: 0.01 }), epochs: 500, batchSize: 'full',
+    validationData: { x: vx, y: vy }, metrics: ['accuracy'], earlyStopping: { patience: 5 }, progress: 'none',
+  });
+  assert.equal(h.stopReason, 'earlyStopping');
+  const best = Math.min(...h.epochs.map((e) => e.valLoss));
+  const now = bp.evaluate(m, { x: vx, y: vy }, { loss: 'crossEntropy' }).loss;
+  assert.ok(Math.abs(now - best) < 1e-5, `restored valLoss ${now} vs best ${best}`);
+  assert.ok('valAccuracy' in h.epochs[0]);
+});
+
+test('callbacks see every epoch and can stop training', () => {
+  const data = blobs(20);
+  const m = bp.mlp([2, 2]);
+  const seen: number[] = [];
+  const h = bp.fit(m, data, {
+    loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 10, progress: 'none',
+    callbacks: [{ onEpochEnd: (e) => { seen.push(e); return e < 2; } }],
+  });
+  assert.deepEqual(seen, [0, 1, 2]);
+  assert.equal(h.stopReason, 'callback');
+  assert.equal(h.epochs.length, 3);
+});
+
+test('piped progress prints one line per epoch with the metrics', () => {
+  const data = blobs(20);
+  const m = bp.mlp([2, 2]);
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  const reporter = makeProgress('lines', out as unknown as NodeJS.WriteStream);
+  for (let e = 0; e < 3; e++) reporter.epochEnd(`epoch ${e + 1}/3  loss 0.5`);
+  assert.equal(text.trim().split('\n').length, 3);
+  // fit itself in 'lines' mode writes to stderr; check it runs and returns.
+  const h = bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 1, progress: 'none' });
+  assert.equal(h.epochs.length, 1);
+});
+
+test('fit refuses bad input with clear errors', () => {
+  const m = bp.mlp([2, 2]);
+  const opt = new SGD(m.parameters(), { lr: 0.1 });
+  assert.throws(() => bp.fit(m, { x: bp.zeros([4, 2]), y: bp.zeros([3]) }, { optimizer: opt }), /x of shape \[4, 2\] and y of shape \[3\] must have the same number of samples/);
+  assert.throws(() => bp.fit(m, { x: bp.zeros([4, 2]), y: bp.zeros([4]) }, { optimizer: opt, batchSize: 0 }), /batchSize must be a whole number ≥ 1 or 'full'/);
+  assert.throws(() => bp.fit(m, { x: bp.zeros([4, 2]), y: bp.zeros([4]) }, { optimizer: opt, loss: 'hinge' as never }), /unknown loss 'hinge'/);
+  assert.throws(() => bp.fit(m, { x: bp.zeros([4, 2]), y: bp.zeros([4]) }, {} as never), /optimizer is required/);
+});
+
+test('resume: 4 epochs straight equals 2 epochs + checkpoint + resume + 2 more, exactly', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bp-resume-'));
+  try {
+    const data = blobs(48);
+    const make = () => {
+      const m = bp.mlp([2, 6, 2], { dropout: 0.2 });
+      const opt = new Adam(m.parameters(), { lr: 0.01 });
+      return { m, opt };
+    };
+    bp.manualSeed(9);
+    const a = make();
+    const ha = bp.fit(a.m, data, { loss: 'crossEntropy', optimizer: a.opt, epochs: 4, batchSize: 8, progress: 'none' });
+
+    bp.manualSeed(9);
+    const b = make();
+    const path = join(dir, 'ck.safetensors');
+    bp.fit(b.m, data, { loss: 'crossEntropy', optimizer: b.opt, epochs: 2, batchSize: 8, progress: 'none', checkpoint: { path } });
+    assert.ok(existsSync(path));
+    bp.manualSeed(12345); // a different RNG state: resume must restore the saved one
+    const c = make();
+    const hc = bp.fit(c.m, data, { loss: 'crossEntropy', optimizer: c.opt, epochs: 4, batchSize: 8, progress: 'none', resumeFrom: path });
+    assert.deepEqual(
+      c.m.parameters().map((p) => Array.from(p.data)),
+      a.m.parameters().map((p) => Array.from(p.data)),
+    );
+    assert.equal(hc.epochs.length, 4);
+    assert.deepEqual(hc.epochs.map((e) => e.loss), ha.epochs.map((e) => e.loss));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
