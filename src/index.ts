@@ -16,3 +16,6 @@ export * from './nn/index.js';
 export * from './losses/index.js';
 export * from './models/index.js';
 export * from './train/index.js';
+export * from './optim/index.js';
+export * from './data/index.js';
+export * from './io/index.js';

@@ -1,2 +1,3 @@
-/** The lectures' models by name. */
+/** The lectures' models by name, and saving/loading whole models. */
 export * from './classic.js';
+export * from './persist.js';
