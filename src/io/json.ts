@@ -1,0 +1,75 @@
+/** JSON helpers for the io floor: a strict JSON check that refuses what JSON.stringify would silently change. */
+import { ValueError } from '../errors.js';
+
+/** A JSON value (structurally the same as nn's JsonValue). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Sets an own, enumerable property. Plain assignment would treat a key named "__proto__"
+ * (a legal tensor name in a file) as the prototype instead of as data.
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** What kind of thing v is, for messages: `a Map`, `a function`, `number NaN`. */
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object') {
+    const name = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
+    return Array.isArray(v) ? 'an array' : name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${String(v)}`;
+  return `a ${typeof v}`;
+}
+
+/** True for `{...}` literals and Object.create(null) objects, not class instances or arrays. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Whether v has a `toJSON()` method (a Date, or a class that serialises itself). */
+export function hasToJSON(v: unknown): v is { toJSON: () => unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/**
+ * Checks that `value` is JSON that survives a round trip and returns it as a JsonValue. Refuses,
+ * naming the path, what JSON.stringify would quietly turn into null or drop: NaN and ±Infinity,
+ * undefined inside arrays, functions, symbols, bigints, Maps, typed arrays and cycles. Objects
+ * with a toJSON() method are serialised through it; undefined object fields are left out.
+ */
+export function toJsonValue(value: unknown, path: string, what: string): JsonValue {
+  const seen = new Set<object>();
+  const walk = (v: unknown, p: string): JsonValue => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new ValueError(`${what}: ${p} is ${v}; JSON cannot hold NaN or ±Infinity`);
+      return v;
+    }
+    if (typeof v !== 'object') throw new ValueError(`${what}: ${p} is ${kindOf(v)}, which JSON cannot hold`);
+    if (seen.has(v)) throw new ValueError(`${what}: ${p} refers back to an enclosing value (a cycle)`);
+    seen.add(v);
+    try {
+      if (hasToJSON(v)) return walk(v.toJSON(), p);
+      if (Array.isArray(v)) {
+        return v.map((x: unknown, i) => {
+          if (x === undefined) throw new ValueError(`${what}: ${p}[${i}] is undefined, which JSON cannot hold in a list`);
+          return walk(x, `${p}[${i}]`);
+        });
+      }
+      if (!isPlainObject(v)) throw new ValueError(`${what}: ${p} is ${kindOf(v)}, which JSON cannot hold; use plain objects, arrays, strings, numbers and booleans`);
+      const out: Record<string, JsonValue> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (x !== undefined) setOwn(out, k, walk(x, `${p}.${k}`));
+      }
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  return walk(value, path);
+}
