@@ -132,7 +132,8 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     l2: config.l2,
     clipGradNorm: config.clipGradNorm,
     progress: flags.progress,
-    checkpoint: { path: join(outDir, 'checkpoint.safetensors') },
+    // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
+    checkpoint: { path: join(outDir, 'checkpoint.safetensors'), every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
   });
   const seconds = (Date.now() - started) / 1000;

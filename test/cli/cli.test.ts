@@ -1,0 +1,165 @@
+// The backprop command: presets, config validation, eval/predict/info on saved models, exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { run } from '../../src/cli/main.js';
+import { loadMnist } from '../../src/data/index.js';
+import { manualSeed } from '../../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bp-cli-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test('--help on every command exits 0 and describes it', () => {
+  for (const args of [['--help'], ['train', '--help'], ['eval', '--help'], ['predict', '--help'], ['info', '--help']]) {
+    const r = cli(...args);
+    assert.equal(r.code, 0, args.join(' '));
+    assert.match(r.out, /Usage: backprop/);
+  }
+  assert.match(cli('train', '--help').out, /--preset <name>.*xor/s);
+});
+
+test('bad usage exits 2 with a message', () => {
+  let r = cli('train', '--nope');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown option '--nope'/);
+  r = cli('train', '--preset', 'bogus');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown preset 'bogus' \(known: mnist-mlp, mnist-logistic, xor, and, or, spirals, circles\)/);
+  r = cli('frobnicate');
+  assert.equal(r.code, 2);
+  r = cli('train', '--epochs', '0');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--epochs must be a whole number ≥ 1, got '0'/);
+  r = cli('train', '--progress', 'fancy');
+  assert.equal(r.code, 2);
+});
+
+test('train --config: errors name the bad field', () => {
+  const cases: [object, RegExp][] = [
+    [{ optimizer: { type: 'sgd', lr: -1 } }, /config.optimizer.lr: must be > 0, got -1/],
+    [{ optimizer: { type: 'sdg', lr: 0.1 } }, /config.optimizer.type: must be one of 'sgd', 'adam', 'adamw', 'rmsprop', got "sdg"/],
+    [{ batchSize: 0 }, /config.batchSize: must be ≥ 1, got 0/],
+    [{ epochs: 'ten' }, /config.epochs: must be a number, got "ten"/],
+    [{ loss: 'hinge' }, /config.loss: must be one of/],
+    [{ model: { type: 'mlp', sizes: [784] } }, /config.model.sizes: must be a list of at least two/],
+    [{ data: { name: 'mnist', train: 9000, test: 2000 } }, /10,000 digits; train \+ test = 11000/],
+    [{ lerning_rate: 0.1 }, /config: unknown field 'lerning_rate'/],
+    [{ model: { type: 'mlp', sizes: [10, 2] } }, /config.model.sizes: the input size 10 does not match the data's 784 features/],
+  ];
+  for (const [cfg, pattern] of cases) {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify(cfg));
+    const r = cli('train', '--config', path, '--progress', 'none', '--out', join(dir, 'bad'));
+    assert.equal(r.code, 2, `${JSON.stringify(cfg)} → ${r.err}`);
+    assert.match(r.err, pattern);
+  }
+  writeFileSync(join(dir, 'broken.json'), '{ "epochs": 3, ');
+  assert.match(cli('train', '--config', join(dir, 'broken.json')).err, /not valid JSON/);
+  assert.match(cli('train', '--config', join(dir, 'missing.json')).err, /cannot read the file \(ENOENT\)/);
+});
+
+test('train --preset xor learns XOR, saves model + curve; info, eval and predict use it', () => {
+  const out = join(dir, 'xor');
+  const r = cli('train', '--preset', 'xor', '--progress', 'none', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /training accuracy 100.00 %/);
+  for (const f of ['model.json', 'model.safetensors', 'curve.svg', 'history.json', 'checkpoint.safetensors']) assert.ok(existsSync(join(out, f)), f);
+  assert.match(readFileSync(join(out, 'curve.svg'), 'utf8'), /<svg[^>]*>[\s\S]*<polyline/);
+
+  const info = cli('info', out);
+  assert.equal(info.code, 0);
+  assert.match(info.out, /Linear\(inFeatures=2, outFeatures=2, bias=true\)/);
+  assert.match(info.out, /parameters: 9/);
+  assert.match(info.out, /0\.weight\s+\[2, 2\]/);
+
+  const ev = cli('eval', join(out, 'model.json'), '--data', 'xor');
+  assert.equal(ev.code, 0, ev.err);
+  assert.match(ev.out, /accuracy 100.00 %/);
+
+  const pr = cli('predict', out, '--input', '[[0,0],[0,1],[1,0],[1,1]]');
+  assert.equal(pr.code, 0, pr.err);
+  const outputs = [...pr.out.matchAll(/output ([\d.]+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(outputs.map((v) => (v > 0.5 ? 1 : 0)), [0, 1, 1, 0]);
+
+  const bad = cli('predict', out, '--input', '[[1,2,3]]');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /the model takes 2 inputs per sample, but the input has shape \[1, 3\]/);
+  assert.equal(cli('predict', out).code, 2);
+});
+
+test('train --preset and/or converges with the perceptron rule (exit 0)', () => {
+  for (const p of ['and', 'or']) {
+    const r = cli('train', '--preset', p, '--progress', 'none', '--out', join(dir, p));
+    assert.equal(r.code, 0);
+    assert.match(r.out, /perceptron converged after \d+ epoch/);
+  }
+});
+
+test('a perceptron config on XOR reports failure to converge (exit 1)', () => {
+  const path = join(dir, 'xor-perceptron.json');
+  writeFileSync(path, JSON.stringify({ data: { name: 'xor' }, model: { type: 'perceptron', maxEpochs: 50 }, epochs: 50 }));
+  const r = cli('train', '--config', path, '--progress', 'none', '--out', join(dir, 'xp'));
+  assert.equal(r.code, 1);
+  assert.match(r.out, /did NOT converge within 50 epochs/);
+});
+
+test('a corrupt or missing model file is refused with exit 1 and names the file', () => {
+  const out = join(dir, 'xor');
+  if (!existsSync(join(out, 'model.json'))) cli('train', '--preset', 'xor', '--progress', 'none', '--out', out);
+  const broken = join(dir, 'broken');
+  writeFileSync(`${broken}.json`, readFileSync(join(out, 'model.json')));
+  writeFileSync(`${broken}.safetensors`, readFileSync(join(out, 'model.safetensors')).subarray(0, 40));
+  const r = cli('info', broken);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /broken\.safetensors/);
+  const m = cli('eval', join(dir, 'nothing-here'), '--data', 'xor');
+  assert.equal(m.code, 1);
+});
+
+test('an MNIST config trains, and predict reads a digit image (PGM)', () => {
+  const cfgPath = join(dir, 'mnist-small.json');
+  writeFileSync(cfgPath, JSON.stringify({ data: { name: 'mnist', train: 2000, test: 500 }, model: { type: 'mlp', sizes: [784, 64, 10] }, epochs: 3, schedule: { type: 'cosine', tMax: 3 } }));
+  const out = join(dir, 'mnist');
+  const r = cli('train', '--config', cfgPath, '--progress', 'none', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  const acc = Number(/test accuracy ([\d.]+) %/.exec(r.out)?.[1]);
+  assert.ok(acc >= 85, `test accuracy ${acc} %`);
+  // Write a test digit as a PGM image (dark digit on white paper, 56×56, as a scan might be).
+  manualSeed(0);
+  const { test: t } = loadMnist({ train: 2000, test: 500, flatten: true });
+  let shown = -1;
+  let hits = 0;
+  for (let k = 0; k < 10; k++) {
+    const img = t.x.data.subarray(k * 784, (k + 1) * 784);
+    const px = Buffer.alloc(56 * 56);
+    for (let y = 0; y < 56; y++) for (let x = 0; x < 56; x++) px[y * 56 + x] = 255 - Math.round(img[(y >> 1) * 28 + (x >> 1)] * 255);
+    const path = join(dir, `digit${k}.pgm`);
+    writeFileSync(path, Buffer.concat([Buffer.from('P5\n# a digit\n56 56\n255\n'), px]));
+    const p = cli('predict', out, '--input', path);
+    assert.equal(p.code, 0, p.err);
+    const cls = Number(/class (\d)/.exec(p.out)?.[1]);
+    if (cls === t.y.data[k]) hits++;
+    shown = cls;
+  }
+  assert.ok(shown >= 0);
+  assert.ok(hits >= 8, `${hits}/10 image digits recognised`);
+  const ev = cli('eval', out);
+  assert.equal(ev.code, 0, ev.err);
+  assert.match(ev.out, /confusion matrix/);
+});
+
+test('the bin entry point runs as a process and returns the exit code', () => {
+  const res = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli/bin.ts', 'train', '--preset', 'nope'], { encoding: 'utf8' });
+  assert.equal(res.status, 2);
+  assert.match(res.stderr, /unknown preset 'nope'/);
+});
