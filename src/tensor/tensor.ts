@@ -55,8 +55,12 @@ export interface TensorOptions {
 
 /** An n-dimensional array of float32 numbers that can take part in back-propagation. */
 export class Tensor {
-  /** The elements, row-major. Optimisers update parameters through it, in place. */
-  readonly data: FloatArray;
+  /**
+   * The elements, row-major. Optimisers update parameters through it, in place. Always a
+   * Float32Array for users; only inside `gradcheck` is the storage a Float64Array (same
+   * indexing), which is why it is typed for the common case.
+   */
+  readonly data: Float32Array;
   /** Sizes of each axis, batch first. */
   readonly shape: Shape;
   /** Whether gradients flow to (and, for a leaf, accumulate in) this tensor. */
@@ -75,7 +79,7 @@ export class Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(`Tensor: ${data.length} elements do not fill shape ${fmtShape(shape)} (needs ${sizeOf(shape)})`);
     }
-    this.data = data;
+    this.data = data as Float32Array;
     this.shape = Object.freeze(shape.slice());
     this.requiresGrad = requiresGrad;
   }

@@ -4,10 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import * as bp from '../../src/index.js';
 import { SGD, Adam } from '../../src/optim/index.js';
-import { makeProgress } from '../../src/train/progress.js';
 
 function blobs(n: number): { x: bp.Tensor; y: bp.Tensor } {
   // two separable clusters around (−1,−1) and (1,1)
@@ -130,20 +128,6 @@ test('callbacks see every epoch and can stop training', () => {
   assert.deepEqual(seen, [0, 1, 2]);
   assert.equal(h.stopReason, 'callback');
   assert.equal(h.epochs.length, 3);
-});
-
-test('piped progress prints one line per epoch with the metrics', () => {
-  const data = blobs(20);
-  const m = bp.mlp([2, 2]);
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (c: Buffer) => (text += c.toString()));
-  const reporter = makeProgress('lines', out as unknown as NodeJS.WriteStream);
-  for (let e = 0; e < 3; e++) reporter.epochEnd(`epoch ${e + 1}/3  loss 0.5`);
-  assert.equal(text.trim().split('\n').length, 3);
-  // fit itself in 'lines' mode writes to stderr; check it runs and returns.
-  const h = bp.fit(m, data, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 1, progress: 'none' });
-  assert.equal(h.epochs.length, 1);
 });
 
 test('fit refuses bad input with clear errors', () => {
