@@ -24,7 +24,7 @@ test('on a terminal, auto mode draws a progress bar with steps/s, ETA and runnin
   p.close();
   const t = text();
   assert.match(t, /epoch 1\/3 \|[█░]+\| \d+\/10 steps \| \d+ steps\/s \| ETA \S+ \| loss \d\.\d{4}/);
-  assert.match(t, /epoch 1\/3  loss 0\.1000\n/);
+  assert.ok(t.includes("epoch 1/3  loss 0.1000\n"));
 });
 
 test('piped, auto mode prints only one line per epoch (no bar)', () => {
