@@ -1,8 +1,12 @@
 /**
  * A tiny network trained by hand: a 2-2-1 sigmoid MLP learns XOR with tensors, backward()
- * and the gradient-descent update W ← W − η ∂E/∂W written out. Run: npx tsx examples/xor-by-hand.ts
+ * and the gradient-descent update W ← W − η ∂E/∂W written out.
+ * Run: npx tsx --conditions=source examples/xor-by-hand.ts
  */
+import { pathToFileURL } from 'node:url';
 import { tensor, randn, zeros, sigmoid, linear, mean, pow, sub, noGrad, manualSeed, type Tensor } from 'backprop';
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 
 /** Trains the network and returns its four outputs and the final loss. */
 export function trainXorByHand(steps = 3000, lr = 2): { outputs: number[]; loss: number } {
@@ -30,13 +34,13 @@ export function trainXorByHand(steps = 3000, lr = 2): { outputs: number[]; loss:
       }
     });
     loss = E.item();
-    if (step % 500 === 0 && import.meta.url === `file://${process.argv[1]}`) console.log(`step ${step}: loss ${loss.toFixed(4)}`);
+    if (step % 500 === 0 && isMain) console.log(`step ${step}: loss ${loss.toFixed(4)}`);
   }
   const outputs = noGrad(() => Array.from(sigmoid(linear(sigmoid(linear(X, W1, b1)), W2, b2)).data));
   return { outputs, loss };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain) {
   const { outputs, loss } = trainXorByHand();
   console.log(`final loss ${loss.toFixed(4)}`);
   ['0 xor 0', '0 xor 1', '1 xor 0', '1 xor 1'].forEach((q, i) => console.log(`${q} → ${outputs[i].toFixed(3)}`));

@@ -27,11 +27,17 @@ function reduce(x: Tensor, reduction: Reduction | undefined, op: string): Tensor
   }
 }
 
-function checkSame(y: Tensor, d: Tensor, op: string): void {
+/**
+ * Checks output and target agree in shape. A column target [N] against an output [N, 1] (or
+ * the reverse) is reshaped to the output's shape, as Keras does: toy data and loaders give
+ * labels as [N] while a single-output network gives [N, 1].
+ */
+function matchTarget(y: Tensor, d: Tensor, op: string): Tensor {
   if (!(y instanceof Tensor) || !(d instanceof Tensor)) throw new ValueError(`${op}: output and target must be Tensors`);
-  if (!sameShape(y.shape, d.shape)) {
-    throw new ShapeError(`${op}: output of shape ${fmtShape(y.shape)} and target of shape ${fmtShape(d.shape)} differ`);
-  }
+  if (sameShape(y.shape, d.shape)) return d;
+  const squeeze = (s: readonly number[]) => (s.length === 2 && s[1] === 1 ? [s[0]] : s);
+  if (y.size === d.size && sameShape(squeeze(y.shape), squeeze(d.shape))) return ops.reshape(d, y.shape);
+  throw new ShapeError(`${op}: output of shape ${fmtShape(y.shape)} and target of shape ${fmtShape(d.shape)} differ`);
 }
 
 /**
@@ -39,7 +45,7 @@ function checkSame(y: Tensor, d: Tensor, op: string): void {
  * 'mean' averages it over the batch (first axis).
  */
 export function l2(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
-  checkSame(y, d, 'l2');
+  d = matchTarget(y, d, 'l2');
   const sq = ops.mul(ops.pow(ops.sub(y, d), 2), 0.5);
   const perSample = y.ndim <= 1 ? sq : ops.sum(ops.flatten(sq, 1), 1);
   return reduce(perSample, options.reduction, 'l2');
@@ -47,13 +53,13 @@ export function l2(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
 
 /** Mean squared error over all elements (PyTorch's MSELoss). */
 export function mse(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
-  checkSame(y, d, 'mse');
+  d = matchTarget(y, d, 'mse');
   return reduce(ops.pow(ops.sub(y, d), 2), options.reduction, 'mse');
 }
 
 /** Mean absolute error over all elements (PyTorch's L1Loss). */
 export function mae(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
-  checkSame(y, d, 'mae');
+  d = matchTarget(y, d, 'mae');
   return reduce(ops.abs(ops.sub(y, d)), options.reduction, 'mae');
 }
 
@@ -63,7 +69,7 @@ export function mae(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
  * gradient (Y − d)/max(Y(1−Y), 1e-12) stays finite.
  */
 export function binaryCrossEntropy(y: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
-  checkSame(y, d, 'binaryCrossEntropy');
+  d = matchTarget(y, d, 'binaryCrossEntropy');
   noGrad(() => {
     for (let i = 0; i < y.size; i++) {
       const v = y.data[i];
@@ -83,7 +89,7 @@ export function binaryCrossEntropy(y: Tensor, d: Tensor, options: LossOptions = 
  * softplus(z) − z·d = max(z,0) + log(1+e^−|z|) − z·d, whose gradient is σ(z) − d.
  */
 export function binaryCrossEntropyWithLogits(z: Tensor, d: Tensor, options: LossOptions = {}): Tensor {
-  checkSame(z, d, 'binaryCrossEntropyWithLogits');
+  d = matchTarget(z, d, 'binaryCrossEntropyWithLogits');
   return reduce(ops.sub(ops.softplus(z), ops.mul(z, d)), options.reduction, 'binaryCrossEntropyWithLogits');
 }
 
@@ -152,7 +158,7 @@ export interface KlDivOptions {
  * Cross-entropy = KL + H(d). The target is treated as a constant.
  */
 export function klDiv(logY: Tensor, d: Tensor, options: KlDivOptions = {}): Tensor {
-  checkSame(logY, d, 'klDiv');
+  d = matchTarget(logY, d, 'klDiv');
   const dLogD = noGrad(() => new Tensor(d.data.map((v) => (v > 0 ? v * Math.log(v) : 0)), d.shape));
   const pointwise = ops.sub(dLogD, ops.mul(d.detach(), logY));
   const reduction = options.reduction ?? 'batchmean';

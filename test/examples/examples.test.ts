@@ -1,11 +1,86 @@
 // The examples/ programs run and do what they say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { trainXorByHand } from '../../examples/xor-by-hand.js';
+import { trainXor } from '../../examples/xor.js';
+import { trainPerceptrons, mccullochPitts } from '../../examples/perceptron.js';
+import { trainLogisticRegression } from '../../examples/logistic-regression.js';
+import { trainMnist } from '../../examples/mnist-mlp.js';
+import { trainSine } from '../../examples/custom-loop.js';
+import { inspectGradients } from '../../examples/inspect-gradients.js';
 
 test('examples/xor-by-hand: the 2-2-1 sigmoid network learns XOR', () => {
   const { outputs, loss } = trainXorByHand();
   assert.ok(loss < 0.02, `loss ${loss}`);
   const expected = [0, 1, 1, 0];
   outputs.forEach((o, i) => assert.equal(o > 0.5 ? 1 : 0, expected[i], `output ${i} = ${o}`));
+});
+
+test('examples/xor: mlp([2, 2, 1]) trained with fit gets all four XOR outputs on the right side of 0.5', () => {
+  const { outputs, loss } = trainXor({ progress: 'none' });
+  const expected = [0, 1, 1, 0];
+  assert.equal(outputs.length, 4);
+  outputs.forEach((o, i) => assert.equal(o > 0.5 ? 1 : 0, expected[i], `output ${i} = ${o} (loss ${loss})`));
+});
+
+test('examples/perceptron: the perceptron rule converges on AND and OR, not on XOR; McCulloch–Pitts units compute AND and OR', () => {
+  const results = trainPerceptrons();
+  assert.deepEqual(results.map((r) => r.gate), ['AND', 'OR', 'XOR']);
+  assert.deepEqual(results.map((r) => r.converged), [true, true, false]);
+  for (const r of results.slice(0, 2)) {
+    assert.deepEqual(r.predictions, r.targets, `${r.gate}: predictions ${r.predictions} vs targets ${r.targets}`);
+    assert.equal(r.mistakes[r.mistakes.length - 1], 0, `${r.gate}: the last epoch made no mistake`);
+    assert.equal(r.weights.length, 3);
+  }
+  const xor = results[2];
+  assert.ok(xor.mistakes.every((m) => m > 0), `XOR: every epoch makes a mistake (${xor.mistakes})`);
+  assert.notDeepEqual(xor.predictions, xor.targets);
+  const mp = mccullochPitts();
+  assert.deepEqual(mp.and, [-1, -1, -1, 1]);
+  assert.deepEqual(mp.or, [-1, 1, 1, 1]);
+});
+
+test('examples/logistic-regression: one sigmoid neuron separates two Gaussian blobs with test accuracy ≥ 0.9', () => {
+  const r = trainLogisticRegression({ progress: 'none' });
+  assert.ok(r.accuracy >= 0.9, `test accuracy ${r.accuracy}`);
+  assert.ok(r.epochs[r.epochs.length - 1].loss < r.epochs[0].loss, 'training lowers the loss');
+  // The blobs sit around (−1.5, −1) (class 0) and (1.5, 1) (class 1): the boundary puts them on opposite sides.
+  const side = (p: [number, number]) => r.w[0] * p[0] + r.w[1] * p[1] + r.b;
+  assert.ok(side([-1.5, -1]) < 0 && side([1.5, 1]) > 0, `w = ${r.w}, b = ${r.b}`);
+});
+
+test('examples/mnist-mlp: a 784-128-10 MLP reaches ≥ 85% test accuracy on a small budget and reloads with identical predictions', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'backprop-example-mnist-'));
+  try {
+    const r = trainMnist({ train: 3000, test: 500, epochs: 3, outDir, progress: 'none' });
+    assert.ok(r.testAccuracy >= 0.85, `test accuracy ${r.testAccuracy}`);
+    assert.equal(r.confusion.length, 10);
+    assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 500, 'the confusion matrix counts every test digit');
+    const diagonal = r.confusion.reduce((s, row, i) => s + row[i], 0);
+    assert.equal(diagonal / 500, r.testAccuracy, 'the diagonal holds the correct predictions');
+    assert.ok(existsSync(`${r.modelPath}.json`) && existsSync(`${r.modelPath}.safetensors`));
+    assert.deepEqual(r.reloadedPredictions, r.predictions);
+    assert.equal(r.reloadedMaxDiff, 0);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});
+
+test('examples/custom-loop: a hand-written loop with DataLoader, Adam and a schedule fits sin(x) to MSE < 0.01', () => {
+  const { losses, lrs, testMse } = trainSine();
+  assert.ok(testMse < 0.01, `MSE ${testMse}`);
+  assert.ok(losses[losses.length - 1] < losses[0] / 10, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
+  assert.ok(lrs[lrs.length - 1] < lrs[0], 'the schedule lowered the learning rate');
+});
+
+test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ_next) and ∂E/∂W = δ yᵀ equal autodiff; gradcheck passes', () => {
+  const r = inspectGradients();
+  for (const [name, err] of Object.entries(r.errors)) assert.ok(err <= 1e-6, `${name}: |autodiff − formula| = ${err}`);
+  assert.ok(r.gradcheckError < 1e-6, `gradcheck error ${r.gradcheckError}`);
+  assert.deepEqual(r.deltaAutodiff.shape, [2, 1]);
+  assert.deepEqual(r.dW1Autodiff.shape, [2, 3]);
+  assert.ok(Array.from(r.dW1Autodiff.data).some((v) => Math.abs(v) > 1e-3), 'the gradients are not trivially zero');
 });
