@@ -1,20 +1,23 @@
-/** The backprop side of the benchmarks: matrix product, one MLP training step, and heap use over many steps. */
+/** The backprop side of the benchmarks: matrix product, one MLP training step, one epoch of `fit`, and heap use over many steps. */
 import {
+  fit,
   fromTypedArray,
   gather,
   linear,
   logSoftmax,
   matmul,
   mean,
+  mlp,
   neg,
   noGrad,
   randn,
   relu,
+  SGD,
   zeros,
   type Tensor,
 } from '../src/index.js';
 import type { ClassBatch } from './data.js';
-import { timeRepeated, type RepeatOptions } from './stats.js';
+import { checkEpochLosses, timeRepeated, type RepeatOptions } from './stats.js';
 
 /** Median ms of one [n,n]·[n,n] product of the given row-major matrices. */
 export function matmulMs(a: Float32Array, b: Float32Array, n: number, opts: RepeatOptions): number {
@@ -85,6 +88,26 @@ export function mlpStepMs(data: ClassBatch, hidden: number, lr: number, opts: Re
   }, opts);
   if (!Number.isFinite(loss)) throw new Error(`mlpStepMs: loss became ${loss}`);
   return ms;
+}
+
+/**
+ * Median seconds of one training epoch through the library's own loop: `fit` on an `mlp([features, hidden, classes])`
+ * (ReLU, PyTorch's default init) with softmax cross-entropy and plain SGD, reshuffled each epoch from the seeded
+ * generator. Every run is one `fit(…, {epochs: 1})` call continuing on the same model and optimiser, so the runs are
+ * consecutive epochs of one training. Warns on stderr if the loss is not finite or did not fall.
+ */
+export function mlpEpochSeconds(data: ClassBatch, hidden: number, lr: number, batchSize: number, opts: RepeatOptions): number {
+  const model = mlp([data.features, hidden, data.classes]);
+  const optimizer = new SGD(model.parameters(), { lr });
+  const x = fromTypedArray(data.x, [data.batch, data.features]);
+  const y = fromTypedArray(Float32Array.from(data.labels), [data.batch]);
+  const losses: number[] = [];
+  const ms = timeRepeated(() => {
+    const history = fit(model, { x, y }, { loss: 'crossEntropy', optimizer, epochs: 1, batchSize, shuffle: true, progress: 'none' });
+    losses.push(history.epochs[0]?.loss ?? NaN);
+  }, opts);
+  checkEpochLosses('backprop', losses);
+  return ms / 1000;
 }
 
 /** Heap use around a long training run, in bytes. */

@@ -1,4 +1,5 @@
-/** Deterministic random inputs shared by the backprop and TensorFlow.js sides, so both see the same numbers. */
+/** Deterministic inputs shared by the backprop and TensorFlow.js sides, so both see the same numbers. */
+import { loadMnist, manualSeed } from '../src/index.js';
 
 /** A small seeded generator (mulberry32) returning uniform numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -35,4 +36,16 @@ export function randomBatch(batch: number, features: number, classes: number, se
   const labels = new Int32Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = Math.floor(rnd() * classes);
   return { batch, features, classes, x: randomFloats(batch * features, seed), labels };
+}
+
+/**
+ * The first `n` training digits of the bundled MNIST set exactly as `loadMnist` splits them after `manualSeed(seed)`
+ * (with n = 8000, seed 0: the CLI's default job), flattened to [n, 784] in [0, 1], as arrays both sides train on.
+ * The field `batch` holds the number of digits.
+ */
+export function mnistTrainDigits(n: number, seed: number): ClassBatch {
+  manualSeed(seed);
+  const { train } = loadMnist({ train: n, flatten: true });
+  const x = train.x.data instanceof Float32Array ? train.x.data : Float32Array.from(train.x.data);
+  return { batch: n, features: 784, classes: 10, x, labels: Int32Array.from(train.y.data) };
 }

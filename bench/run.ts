@@ -1,9 +1,11 @@
-/** Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop and tfjs cpu/wasm, prints a Markdown table and writes bench/results.md. */
-import { writeFileSync } from 'node:fs';
+/**
+ * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop and tfjs cpu/wasm, prints a Markdown
+ * table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
+ */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import * as bp from './backprop.js';
-import { randomBatch, randomFloats } from './data.js';
+import { mnistTrainDigits, randomBatch, randomFloats, type ClassBatch } from './data.js';
+import { MEMORY_HEADING, getSection, readResults, writeResults } from './report.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
 
@@ -24,7 +26,7 @@ interface Benchmark {
   /** Measures backprop. */
   readonly backprop: () => Result | number;
   /** Measures tfjs on whichever backend is current (run once per backend); omit for backprop-only rows. */
-  readonly tfjs?: () => Result | number;
+  readonly tfjs?: () => Result | number | Promise<Result | number>;
 }
 
 const TF_BACKENDS: readonly tfjs.TfBackend[] = ['cpu', 'wasm'];
@@ -60,6 +62,16 @@ const MLP_BATCH = randomBatch(64, 784, 10, 3);
 const MLP_OPTS = { warmup: 10, reps: 50 };
 const MEM_STEPS = 10_000;
 
+/** The epoch rows: 1 warm-up and 3 timed epochs per library and backend, about 20 s for tfjs-cpu on 2 cores. */
+const EPOCH_OPTS = { warmup: 1, reps: 3 };
+const MNIST_TRAIN = 8000;
+let mnistDigits: ClassBatch | null = null;
+/** The 8,000 training digits of the CLI's default job (seed 0), loaded on first use. */
+function mnist(): ClassBatch {
+  mnistDigits ??= mnistTrainDigits(MNIST_TRAIN, 0);
+  return mnistDigits;
+}
+
 /** The table, top to bottom. */
 const BENCHMARKS: readonly Benchmark[] = [
   ...[128, 256, 512, 1024].map(matmulBenchmark),
@@ -69,6 +81,15 @@ const BENCHMARKS: readonly Benchmark[] = [
     better: 'lower',
     backprop: () => bp.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
     tfjs: () => tfjs.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
+  },
+  {
+    name:
+      `MLP 784-128-10 ReLU, one epoch of the ${MNIST_TRAIN.toLocaleString('en-US')} bundled MNIST training digits, batch 64, ` +
+      `SGD lr 0.1, shuffled: backprop fit / tfjs model.fit (median of ${EPOCH_OPTS.reps} epochs after ${EPOCH_OPTS.warmup} warm-up)`,
+    unit: 's',
+    better: 'lower',
+    backprop: () => bp.mlpEpochSeconds(mnist(), 128, 0.1, 64, EPOCH_OPTS),
+    tfjs: () => tfjs.mlpEpochSeconds(mnist(), 128, 0.1, 64, EPOCH_OPTS),
   },
   {
     name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32`,
@@ -106,6 +127,7 @@ async function main(): Promise<string> {
   // Initialise both tfjs backends up front so set-up problems show before minutes of measuring.
   for (const b of TF_BACKENDS) await tfjs.useBackend(b);
   const wasmVariant = tfjs.wasmVariant();
+  const loadBefore = os.loadavg();
 
   const rows: string[][] = [];
   for (const bench of BENCHMARKS) {
@@ -116,7 +138,7 @@ async function main(): Promise<string> {
       for (const b of TF_BACKENDS) {
         process.stderr.write(`, tfjs-${b}`);
         await tfjs.useBackend(b);
-        theirs.set(b, asResult(bench.tfjs()));
+        theirs.set(b, asResult(await bench.tfjs()));
       }
     }
     process.stderr.write('\n');
@@ -131,17 +153,23 @@ async function main(): Promise<string> {
   }
 
   const cpus = os.cpus();
+  const loadAfter = os.loadavg();
+  const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' / ');
   const header =
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
-    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}).`;
+    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}). ` +
+    `Load average (1 / 5 / 15 min): ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`;
   const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm'];
   const table = [head, head.map((_, i) => (i === 0 ? ':--' : '--:')), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const notes =
     'Ratios are speed ratios: above 1× backprop is faster. Single process, float32; tfjs results are read back ' +
-    'with dataSync(). Memory row: heapUsed after a forced GC (node --expose-gc).';
+    'with dataSync(). Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
+    'both libraries, 125 steps per epoch, consecutive epochs of one training; tfjs model.fit shuffles with Math.random. ' +
+    'Memory row: heapUsed after a forced GC (node --expose-gc).';
   return `${header}\n\n${table}\n\n${notes}\n`;
 }
 
 const report = await main();
 process.stdout.write(report);
-writeFileSync(fileURLToPath(new URL('./results.md', import.meta.url)), report);
+const memory = getSection(readResults(), MEMORY_HEADING);
+writeResults(memory === '' ? report : `${report}\n${memory}\n`);

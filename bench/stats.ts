@@ -28,6 +28,27 @@ export function timeRepeated(fn: () => void, { warmup, reps }: RepeatOptions): n
   return median(times);
 }
 
+/** timeRepeated for asynchronous work: each run is awaited before the next starts (and before its time is taken). */
+export async function timeRepeatedAsync(fn: () => Promise<void>, { warmup, reps }: RepeatOptions): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Warns when a run of training epochs did not train: a non-finite loss, or a last epoch no better than the first. */
+export function checkEpochLosses(who: string, losses: readonly number[]): void {
+  const first = losses[0];
+  const last = losses[losses.length - 1];
+  if (!losses.every(Number.isFinite) || !(last < first)) {
+    console.error(`${who}: the epoch losses ${losses.map((l) => l.toFixed(4)).join(', ')} do not show training`);
+  }
+}
+
 /** Formats a number with `digits` significant digits but never in exponent form (e.g. 0.0123, 12.3, 1234). */
 export function fmtNum(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);

@@ -1,10 +1,10 @@
-/** The TensorFlow.js side of the benchmarks: backend set-up (cpu, wasm), matrix product and one MLP training step. */
+/** The TensorFlow.js side of the benchmarks: backend set-up (cpu, wasm), matrix product, one MLP training step and one epoch of model.fit. */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { ClassBatch } from './data.js';
-import { timeRepeated, type RepeatOptions } from './stats.js';
+import { checkEpochLosses, timeRepeated, timeRepeatedAsync, type RepeatOptions } from './stats.js';
 
 /** The TensorFlow.js backends compared against. */
 export type TfBackend = 'cpu' | 'wasm';
@@ -101,5 +101,42 @@ export function mlpStepMs(data: ClassBatch, hidden: number, lr: number, opts: Re
   } finally {
     tf.dispose([x, y, w1, b1, w2, b2]);
     optimizer.dispose();
+  }
+}
+
+/**
+ * Median seconds of one training epoch through tfjs's own loop on the current backend: `model.fit` (one epoch per
+ * call, shuffled each epoch, verbose 0) of a tf.sequential features-hidden(ReLU)-classes model with softmax
+ * cross-entropy on the logits (tf.losses.softmaxCrossEntropy against one-hot labels) and tf.train.sgd. As on the
+ * backprop side the runs are consecutive epochs of one training. tfjs shuffles with Math.random (not seedable), and
+ * its dense layers start from Glorot-uniform weights: neither changes the work per epoch.
+ */
+export async function mlpEpochSeconds(data: ClassBatch, hidden: number, lr: number, batchSize: number, opts: RepeatOptions): Promise<number> {
+  const { batch: n, features, classes } = data;
+  const x = tf.tensor2d(data.x, [n, features]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), classes).toFloat());
+  const optimizer = tf.train.sgd(lr);
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [features], units: hidden, activation: 'relu' }), tf.layers.dense({ units: classes })],
+  });
+  model.compile({ optimizer, loss: (yTrue: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, logits) });
+  const losses: number[] = [];
+  const epoch = async (): Promise<void> => {
+    const history = await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+    const loss = history.history.loss[0];
+    losses.push(typeof loss === 'number' ? loss : NaN);
+  };
+  try {
+    await epoch(); // the first warm-up epoch, run here so that the tensor count below starts after fit's set-up
+    const tensorsBefore = tf.memory().numTensors;
+    const ms = await timeRepeatedAsync(epoch, { warmup: Math.max(0, opts.warmup - 1), reps: opts.reps });
+    const leaked = tf.memory().numTensors - tensorsBefore;
+    if (leaked !== 0) console.error(`tfjs ${tf.getBackend()}: ${leaked} tensors leaked during the fit epochs`);
+    checkEpochLosses(`tfjs ${tf.getBackend()}`, losses);
+    return ms / 1000;
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+    tf.dispose([x, y]);
   }
 }
