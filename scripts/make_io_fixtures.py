@@ -17,11 +17,10 @@ spaces to a multiple of 8, raw little-endian bytes), using only struct, json and
 
 Interop (write direction), run by hand since CI need not have Python:
 
-    BACKPROP_INTEROP_OUT=/tmp/interop node scripts/run-tests.mjs test/io/safetensors
+    npx tsx --conditions=source scripts/write-safetensors-sample.ts /tmp/interop
     /usr/bin/python3 scripts/make_io_fixtures.py --verify /tmp/interop/ours.safetensors /tmp/interop/ours.json
 
-The first command makes the safetensors test also write a file with our encoder and the expected
-values (same JSON layout as above); the second reads that file in Python (safetensors.torch.load_file
+The first command writes a file with our encoder and the expected values (same JSON layout as above); the second reads that file in Python (safetensors.torch.load_file
 when available, else the hand reader below, which checks the layout strictly) and compares every
 tensor with torch, bit for bit.
 """

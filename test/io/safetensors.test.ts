@@ -1,7 +1,7 @@
 // safetensors: exact layout, bit-exact round trips, PyTorch's files, and every malformed file refused by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor, ValueError, manualSeed, randn, tensor, zeros, fromTypedArray } from '../../src/index.js';
@@ -160,20 +160,6 @@ test('int64 rounds to the nearest float32 directly, not through float64 (no doub
   dv.setBigInt64(8, -v, true);
   const t = decodeSafetensors(rawSafetensors({ i: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, buf)).tensors.i;
   assert.deepEqual(Array.from(t.data), [2 ** 60 + 2 ** 37, -(2 ** 60 + 2 ** 37)]);
-});
-
-// When asked (BACKPROP_INTEROP_OUT=dir), write a file with our encoder plus the expected values,
-// for `python3 scripts/make_io_fixtures.py --verify` to load in PyTorch. See that script's header.
-test('interop file for the Python check (written only when BACKPROP_INTEROP_OUT is set)', { skip: !process.env.BACKPROP_INTEROP_OUT }, () => {
-  const dir = process.env.BACKPROP_INTEROP_OUT as string;
-  mkdirSync(dir, { recursive: true });
-  manualSeed(7);
-  const tensors = { 'fc1.weight': randn([4, 3]), 'fc1.bias': randn([4]), specials: specials(), scalar: tensor(-0.5), empty: zeros([2, 0]) };
-  const metadata = { format: 'pt', producer: 'backprop' };
-  saveSafetensors(join(dir, 'ours.safetensors'), tensors, metadata);
-  const expected: Expected = { metadata, tensors: {} };
-  for (const [name, t] of Object.entries(tensors)) expected.tensors[name] = { dtype: 'F32', shape: [...t.shape], bits: bitsOf(t) };
-  writeFileSync(join(dir, 'ours.json'), JSON.stringify(expected));
 });
 
 // ------------------------------------------------------------------ malformed files
