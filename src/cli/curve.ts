@@ -5,7 +5,7 @@ const COLORS: Record<string, string> = { loss: '#1f77b4', valLoss: '#aec7e8', ac
 
 /** Renders loss (left axis) and accuracy (right axis, 0–1) per epoch as SVG. */
 export function curveSvg(epochs: readonly EpochLogs[], title: string): string {
-  const W = 640, H = 360, L = 60, R = 60, T = 40, B = 40;
+  const W = 640, H = 380, L = 60, R = 60, T = 56, B = 40;
   const pw = W - L - R, ph = H - T - B;
   const n = epochs.length;
   const xs = (i: number) => L + (n <= 1 ? pw / 2 : (i / (n - 1)) * pw);
@@ -36,8 +36,9 @@ export function curveSvg(epochs: readonly EpochLogs[], title: string): string {
   }
   parts.push(...lossKeys.map((k) => line(k, yLoss)), ...accKeys.map((k) => line(k, yAcc)));
   [...lossKeys, ...accKeys].forEach((k, i) => {
-    parts.push(`<rect x="${L + 10 + i * 110}" y="${T + 6}" width="14" height="4" fill="${COLORS[k]}"/>`);
-    parts.push(`<text x="${L + 28 + i * 110}" y="${T + 12}">${k}</text>`);
+    // The legend sits in the top margin, clear of the curves.
+    parts.push(`<rect x="${L + i * 120}" y="${T - 16}" width="14" height="4" fill="${COLORS[k]}"/>`);
+    parts.push(`<text x="${L + 18 + i * 120}" y="${T - 10}">${k}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
