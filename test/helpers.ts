@@ -1,6 +1,6 @@
 /** Shared test helpers: approximate comparison of nested arrays and inputs away from kinks. */
 import assert from 'node:assert/strict';
-import { Tensor, randn, type NestedArray } from '../src/index.js';
+import { BackpropError, Tensor, randn, type NestedArray } from '../src/index.js';
 
 /** Asserts two numbers or nested arrays agree within |a−b| ≤ atol + rtol·|b|. */
 export function assertClose(actual: NestedArray | Tensor, expected: NestedArray, atol = 1e-6, rtol = 1e-5, path = 'value'): void {
@@ -25,4 +25,14 @@ export function randnAway(shape: number[], gap = 0.1): Tensor {
     if (Math.abs(v) < gap) t.data[i] = v < 0 ? v - gap : v + gap;
   }
   return t;
+}
+
+/** Asserts fn throws a BackpropError of `type` whose message matches `pattern`. */
+export function throwsWith(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
+    assert.ok(e instanceof BackpropError);
+    assert.match((e as Error).message, pattern);
+    return true;
+  });
 }

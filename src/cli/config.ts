@@ -78,6 +78,21 @@ const mnistMlp: TrainConfig = {
   seed: 0,
 };
 
+/** A logic gate learned by the perceptron rule (no optimiser is used). */
+function perceptronPreset(gate: 'and' | 'or'): TrainConfig {
+  return {
+    name: gate,
+    data: { name: gate },
+    model: { type: 'perceptron', maxEpochs: 100 },
+    loss: 'mse',
+    optimizer: { type: 'sgd', lr: 1 },
+    batchSize: 1,
+    epochs: 100,
+    metrics: ['accuracy'],
+    seed: 0,
+  };
+}
+
 /** The named presets of `backprop train --preset`. */
 export const PRESETS: Record<string, TrainConfig> = {
   'mnist-mlp': mnistMlp,
@@ -101,28 +116,8 @@ export const PRESETS: Record<string, TrainConfig> = {
     metrics: ['accuracy'],
     seed: 0,
   },
-  and: {
-    name: 'and',
-    data: { name: 'and' },
-    model: { type: 'perceptron', maxEpochs: 100 },
-    loss: 'mse',
-    optimizer: { type: 'sgd', lr: 1 },
-    batchSize: 1,
-    epochs: 100,
-    metrics: ['accuracy'],
-    seed: 0,
-  },
-  or: {
-    name: 'or',
-    data: { name: 'or' },
-    model: { type: 'perceptron', maxEpochs: 100 },
-    loss: 'mse',
-    optimizer: { type: 'sgd', lr: 1 },
-    batchSize: 1,
-    epochs: 100,
-    metrics: ['accuracy'],
-    seed: 0,
-  },
+  and: perceptronPreset('and'),
+  or: perceptronPreset('or'),
   spirals: {
     name: 'spirals',
     data: { name: 'spirals', n: 600, noise: 0.1, testFraction: 0.2 },

@@ -3,22 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Tensor, tensor, zeros, randn, manualSeed, linear, sub, pow, sum, add, div, mul, backward,
-  BackpropError, ConfigError, ValueError, ShapeError,
+  ConfigError, ValueError, ShapeError,
 } from '../../src/index.js';
 import {
   SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR, clipGradNorm, clipGradValue,
   type Optimizer, type BaseHyper, type OptimizerStateDict, type SchedulerStateDict, type Params, type LRScheduler,
 } from '../../src/optim/index.js';
-import { assertClose } from '../helpers.js';
+import { assertClose, throwsWith } from '../helpers.js';
 
-function throwsWith(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
-    assert.ok(e instanceof BackpropError);
-    assert.match((e as Error).message, pattern);
-    return true;
-  });
-}
 
 /** A parameter with a given gradient. */
 function withGrad(values: number[], grad: number[]): Tensor {
