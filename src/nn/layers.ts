@@ -114,6 +114,10 @@ export class Step extends Module {
   override toConfig(): ModuleConfig { return { type: 'Step', threshold: this.threshold, low: this.low, high: this.high }; }
   override extraRepr(): string { return `threshold=${this.threshold}, low=${this.low}, high=${this.high}`; }
 }
+/** sign(z) ∈ {−1, 0, 1} as a layer; not differentiable. */
+export class Sign extends Elementwise {
+  override forward(x: Tensor): Tensor { return ops.sign(x); }
+}
 /** Softmax over an axis (default the last) as a layer. */
 export class Softmax extends Module {
   constructor(readonly axis = -1) { super(); }
@@ -186,6 +190,7 @@ registerModuleType('Tanh', () => new Tanh());
 registerModuleType('ReLU', () => new ReLU());
 registerModuleType('Softplus', () => new Softplus());
 registerModuleType('Identity', () => new Identity());
+registerModuleType('Sign', () => new Sign());
 registerModuleType('LeakyReLU', (c) => new LeakyReLU(numOpt(c, 'slope', 0.01)));
 registerModuleType('ELU', (c) => new ELU(numOpt(c, 'alpha', 1)));
 registerModuleType('Step', (c) => new Step(numOpt(c, 'threshold', 0), numOpt(c, 'low', 0), numOpt(c, 'high', 1)));

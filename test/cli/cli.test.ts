@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { PNG } from 'pngjs';
 import { run } from '../../src/cli/main.js';
 import { loadMnist } from '../../src/data/index.js';
 import { manualSeed } from '../../src/index.js';
@@ -152,6 +153,22 @@ test('an MNIST config trains, and predict reads a digit image (PGM)', () => {
     shown = cls;
   }
   assert.ok(shown >= 0);
+  // The same for a PNG: an RGBA image, light digit on a transparent/dark background, 28×28.
+  const png = new PNG({ width: 28, height: 28 });
+  const first = t.x.data.subarray(0, 784);
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(first[i] * 255);
+    png.data.set([v, v, v, 255], 4 * i);
+  }
+  const pngPath = join(dir, 'digit.png');
+  writeFileSync(pngPath, PNG.sync.write(png));
+  const pp = cli('predict', out, '--input', pngPath);
+  assert.equal(pp.code, 0, pp.err);
+  assert.equal(Number(/class (\d)/.exec(pp.out)?.[1]), t.y.data[0]);
+  writeFileSync(join(dir, 'bad.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+  const bad = cli('predict', out, '--input', join(dir, 'bad.png'));
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /bad\.png: not a valid PNG/);
   assert.ok(hits >= 8, `${hits}/10 image digits recognised`);
   const ev = cli('eval', out);
   assert.equal(ev.code, 0, ev.err);

@@ -89,3 +89,18 @@ test('initialisers have the variances their formulas give', () => {
   manualSeed(4);
   assert.deepEqual(mlp([5, 5]).stateDict()['0.weight'].toArray(), a, 'seeded init is repeatable');
 });
+
+test('every activation of the core has a layer, rebuilt from its config', () => {
+  const x = bp.tensor([[-2, -0.5, 0, 1.5]]);
+  const layers: [bp.Module, (t: bp.Tensor) => bp.Tensor][] = [
+    [new bp.Sigmoid(), bp.sigmoid], [new bp.Tanh(), bp.tanh], [new bp.ReLU(), bp.relu],
+    [new bp.LeakyReLU(0.1), (t) => bp.leakyRelu(t, 0.1)], [new bp.Softplus(), bp.softplus], [new bp.ELU(0.5), (t) => bp.elu(t, 0.5)],
+    [new bp.Identity(), (t) => t], [new bp.Sign(), (t) => bp.sign(t)], [new bp.Step(0, -1, 1), (t) => bp.step(t, { low: -1 })],
+    [new bp.Softmax(), (t) => bp.softmax(t)], [new bp.LogSoftmax(), (t) => bp.logSoftmax(t)],
+  ];
+  for (const [layer, fn] of layers) {
+    assert.deepEqual(layer.forward(x).toArray(), fn(x).toArray(), layer.constructor.name);
+    const rebuilt = bp.moduleFromConfig(JSON.parse(JSON.stringify(layer.toConfig())));
+    assert.deepEqual(rebuilt.forward(x).toArray(), fn(x).toArray(), `${layer.constructor.name} from config`);
+  }
+});

@@ -170,3 +170,13 @@ test('resume: 4 epochs straight equals 2 epochs + checkpoint + resume + 2 more, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('fit takes a DataLoader as well as {x, y} tensors', () => {
+  const data = blobs(40);
+  bp.manualSeed(6);
+  const m = bp.mlp([2, 4, 2]);
+  const loader = new bp.DataLoader(new bp.TensorDataset(data.x, data.y), { batchSize: 8, shuffle: true });
+  const h = bp.fit(m, loader, { loss: 'crossEntropy', optimizer: new SGD(m.parameters(), { lr: 0.3 }), epochs: 10, metrics: ['accuracy'], progress: 'none' });
+  assert.equal(h.steps, 50);
+  assert.equal(h.epochs.at(-1)!.accuracy, 1);
+});
