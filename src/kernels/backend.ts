@@ -7,6 +7,7 @@ import * as elementwise from './cpu/elementwise.js';
 import * as reduce from './cpu/reduce.js';
 import * as layout from './cpu/layout.js';
 import * as mm from './cpu/matmul.js';
+import * as optim from './cpu/optim.js';
 import { BackpropError } from '../errors.js';
 
 /** The portable TypeScript kernels: the reference every other backend is checked against. */
@@ -51,6 +52,9 @@ export const cpuKernels = {
   addInPlace: elementwise.addInPlace,
   addRowInPlace: elementwise.addRowInPlace,
   axpyInPlace: elementwise.axpyInPlace,
+  sgdStep: optim.sgdStep,
+  adamStep: optim.adamStep,
+  rmspropStep: optim.rmspropStep,
 };
 
 /** The full set of kernels a backend provides. */

@@ -13,6 +13,7 @@
  * The 1/(1 − βᵗ) factors undo the bias of moments that start at zero.
  */
 import type { FloatArray } from '../kernels/types.js';
+import { kernels } from '../kernels/backend.js';
 import {
   Optimizer, checkNonNegative, checkUnitInterval, counter, zerosBuffer, type ParamState, type Params,
 } from './optimizer.js';
@@ -40,32 +41,14 @@ const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, wei
 
 /** The shared update; `decoupled` selects AdamW's weight decay. */
 function adamUpdate(theta: FloatArray, grad: FloatArray, state: ParamState, h: AdamHyper, decoupled: boolean): void {
-  const { lr, eps, weightDecay: wd, amsgrad, maximize } = h;
-  const [beta1, beta2] = h.betas;
   const t = counter(state, 'step') + 1;
   state.step = t;
   const m = zerosBuffer(state, 'expAvg', theta);
   const v = zerosBuffer(state, 'expAvgSq', theta);
-  const vmax = amsgrad ? zerosBuffer(state, 'maxExpAvgSq', theta) : null;
-  const stepSize = lr / (1 - beta1 ** t);
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-  const shrink = 1 - lr * wd;
-  const n = theta.length;
-  for (let i = 0; i < n; i++) {
-    let g = maximize ? -grad[i] : grad[i];
-    if (wd !== 0) {
-      if (decoupled) theta[i] *= shrink;
-      else g += wd * theta[i];
-    }
-    m[i] = beta1 * m[i] + (1 - beta1) * g;
-    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-    let second = v[i];
-    if (vmax) {
-      if (second > vmax[i]) vmax[i] = second;
-      second = vmax[i];
-    }
-    theta[i] -= (stepSize * m[i]) / (Math.sqrt(second) / bc2Sqrt + eps);
-  }
+  const vmax = h.amsgrad ? zerosBuffer(state, 'maxExpAvgSq', theta) : null;
+  kernels.adamStep(theta, grad, m, v, vmax, {
+    lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay, decoupled, maximize: h.maximize, step: t,
+  });
 }
 
 /** Validation shared by Adam and AdamW. */

@@ -11,6 +11,7 @@
  *   otherwise:           θ ← θ − η·g/r
  */
 import type { FloatArray } from '../kernels/types.js';
+import { kernels } from '../kernels/backend.js';
 import { Optimizer, checkNonNegative, counter, zerosBuffer, type ParamState, type Params } from './optimizer.js';
 
 /** RMSprop's hyper-parameters, per group. */
@@ -52,29 +53,10 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   }
 
   protected override update(theta: FloatArray, grad: FloatArray, state: ParamState, h: RMSpropHyper): void {
-    const { lr, alpha, eps, weightDecay: wd, momentum: mu, centered, maximize } = h;
     state.step = counter(state, 'step') + 1;
     const v = zerosBuffer(state, 'squareAvg', theta);
-    const gAvg = centered ? zerosBuffer(state, 'gradAvg', theta) : null;
-    const buf = mu > 0 ? zerosBuffer(state, 'momentumBuffer', theta) : null;
-    const n = theta.length;
-    for (let i = 0; i < n; i++) {
-      let g = maximize ? -grad[i] : grad[i];
-      if (wd !== 0) g += wd * theta[i];
-      v[i] = alpha * v[i] + (1 - alpha) * g * g;
-      let r: number;
-      if (gAvg) {
-        gAvg[i] = alpha * gAvg[i] + (1 - alpha) * g;
-        r = Math.sqrt(v[i] - gAvg[i] * gAvg[i]) + eps;
-      } else {
-        r = Math.sqrt(v[i]) + eps;
-      }
-      if (buf) {
-        buf[i] = mu * buf[i] + g / r;
-        theta[i] -= lr * buf[i];
-      } else {
-        theta[i] -= (lr * g) / r;
-      }
-    }
+    const gAvg = h.centered ? zerosBuffer(state, 'gradAvg', theta) : null;
+    const buf = h.momentum > 0 ? zerosBuffer(state, 'momentumBuffer', theta) : null;
+    kernels.rmspropStep(theta, grad, v, gAvg, buf, h);
   }
 }

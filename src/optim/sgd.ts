@@ -11,6 +11,7 @@
 import { ConfigError } from '../errors.js';
 import type { FloatArray } from '../kernels/types.js';
 import { alloc } from '../kernels/types.js';
+import { kernels } from '../kernels/backend.js';
 import { Optimizer, checkNonNegative, type ParamState, type Params } from './optimizer.js';
 
 /** SGD's hyper-parameters, per group. */
@@ -57,32 +58,16 @@ export class SGD extends Optimizer<SGDHyper> {
   }
 
   protected override update(theta: FloatArray, grad: FloatArray, state: ParamState, h: SGDHyper): void {
-    const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize } = h;
-    const n = theta.length;
-    if (mu === 0) {
-      for (let i = 0; i < n; i++) {
-        let d = maximize ? -grad[i] : grad[i];
-        if (wd !== 0) d += wd * theta[i];
-        theta[i] -= lr * d;
-      }
-      return;
+    let buf: FloatArray | null = null;
+    let first = false;
+    if (h.momentum !== 0) {
+      const b = state.momentumBuffer;
+      first = b === undefined || typeof b === 'number';
+      if (first) state.momentumBuffer = alloc(theta.length, theta);
+      buf = state.momentumBuffer as FloatArray;
     }
-    let buf = state.momentumBuffer;
-    const first = buf === undefined || typeof buf === 'number';
-    if (first) {
-      buf = alloc(n, theta);
-      state.momentumBuffer = buf;
-    }
-    const b = buf as FloatArray;
-    for (let i = 0; i < n; i++) {
-      let d = maximize ? -grad[i] : grad[i];
-      if (wd !== 0) d += wd * theta[i];
-      // The buffer starts as a copy of the first direction (no dampening), as PyTorch does.
-      b[i] = first ? d : mu * b[i] + (1 - dampening) * d;
-      // Read b back: it is stored in float32, and the next step must see exactly what is stored.
-      const v = b[i];
-      d = nesterov ? d + mu * v : v;
-      theta[i] -= lr * d;
-    }
+    kernels.sgdStep(theta, grad, buf, {
+      lr: h.lr, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, weightDecay: h.weightDecay, maximize: h.maximize, first,
+    });
   }
 }
