@@ -122,7 +122,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     );
   }
   if (!root.requiresGrad) {
-    throw new GraphError('backward(): this tensor does not require a gradient: nothing that produced it has requiresGrad=true');
+    throw new GraphError('backward(): this tensor does not require a gradient: no input it was computed from has requiresGrad=true, or it was computed inside noGrad()');
   }
   let seed: FloatArray;
   if (gradient === undefined) {

@@ -4,7 +4,7 @@
  * 'mean' (default: the empirical risk 1/N Σ div), 'sum', or 'none' (one value per sample/element).
  */
 import { ConfigError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import { noGrad, record } from '../autograd/graph.js';
 import { kernels } from '../kernels/backend.js';
@@ -139,6 +139,8 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
 
 /** Negative log-likelihood −log p_y from log-probabilities [N, C] and class indices [N]. */
 export function nll(logProbs: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkTensor(logProbs, 'nll', 'log-probabilities');
+  checkTensor(target, 'nll', 'target');
   if (logProbs.ndim !== 2) throw new ShapeError(`nll: log-probabilities must be [N, C], got ${fmtShape(logProbs.shape)}`);
   const [n, c] = logProbs.shape;
   if (target.size !== n) throw new ShapeError(`nll: ${n} rows but target of shape ${fmtShape(target.shape)}`);

@@ -47,8 +47,26 @@ export abstract class Module {
     return m;
   }
 
+  /**
+   * Registers what was assigned as a field without registerModule/registerParameter, as
+   * PyTorch's attribute assignment does: Module fields become children, and leaf Tensor fields
+   * with requiresGrad become parameters (named after the field, in definition order).
+   */
+  private discoverFields(): void {
+    const modules = new Set(this.children_.values());
+    const tensors = new Set([...this.params.values(), ...this.buffers.values()]);
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) {
+        if (!modules.has(value) && !this.children_.has(key)) this.children_.set(key, value);
+      } else if (value instanceof Tensor && value.requiresGrad && value.isLeaf && !tensors.has(value) && !this.params.has(key)) {
+        this.params.set(key, value);
+      }
+    }
+  }
+
   /** Direct children with their names. */
   namedChildren(): [string, Module][] {
+    this.discoverFields();
     return [...this.children_.entries()];
   }
 
@@ -59,6 +77,7 @@ export abstract class Module {
 
   /** This module and every descendant, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
+    this.discoverFields();
     const out: [string, Module][] = [[prefix, this]];
     for (const [name, child] of this.children_) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;

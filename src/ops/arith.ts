@@ -7,7 +7,7 @@ import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, FloatArray } from '../kernels/types.js';
 import { record } from '../autograd/graph.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
-import { Tensor, toTensor, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, checkTensor, toTensor, type TensorLike } from '../tensor/tensor.js';
 
 /** The gradient g of the broadcast shape, summed back to an input's shape. */
 export function unbroadcast(g: FloatArray, from: Shape, to: Shape): FloatArray {
@@ -15,8 +15,8 @@ export function unbroadcast(g: FloatArray, from: Shape, to: Shape): FloatArray {
 }
 
 function binaryOp(op: BinaryOp, aIn: TensorLike, bIn: TensorLike): Tensor {
-  const a = toTensor(aIn, bIn instanceof Tensor ? bIn : undefined);
-  const b = toTensor(bIn, a);
+  const a = toTensor(aIn, bIn instanceof Tensor ? bIn : undefined, op);
+  const b = toTensor(bIn, a, op);
   const shape = broadcastShapes(a.shape, b.shape, op);
   const y = new Tensor(kernels.binary(op, a.data, a.shape, b.data, b.shape, shape), shape);
   return record(y, op, [a, b], (dy) => {
@@ -58,12 +58,14 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 
 /** −x. */
 export function neg(x: Tensor): Tensor {
+  checkTensor(x, 'neg');
   const y = new Tensor(kernels.unary('neg', x.data), x.shape);
   return record(y, 'neg', [x], (dy) => [kernels.unary('neg', dy)]);
 }
 
 /** x^p for a scalar exponent p; ∂/∂x = p·x^(p−1). */
 export function pow(x: Tensor, p: number): Tensor {
+  checkTensor(x, 'pow');
   if (typeof p !== 'number' || !Number.isFinite(p)) throw new ValueError(`pow: exponent must be a finite number, got ${String(p)}`);
   const y = new Tensor(kernels.powScalar(x.data, p), x.shape);
   return record(y, 'pow', [x], (dy) => [kernels.powScalarGrad(dy, x.data, p)]);
@@ -71,30 +73,35 @@ export function pow(x: Tensor, p: number): Tensor {
 
 /** e^x; ∂/∂x = e^x. */
 export function exp(x: Tensor): Tensor {
+  checkTensor(x, 'exp');
   const y = new Tensor(kernels.unary('exp', x.data), x.shape);
   return record(y, 'exp', [x], (dy) => [kernels.unaryGrad('exp', dy, y.data)]);
 }
 
 /** Natural log (log of a negative number is NaN, as in IEEE and PyTorch); ∂/∂x = 1/x. */
 export function log(x: Tensor): Tensor {
+  checkTensor(x, 'log');
   const y = new Tensor(kernels.unary('log', x.data), x.shape);
   return record(y, 'log', [x], (dy) => [kernels.unaryGrad('log', dy, x.data)]);
 }
 
 /** √x; ∂/∂x = 1/(2√x). */
 export function sqrt(x: Tensor): Tensor {
+  checkTensor(x, 'sqrt');
   const y = new Tensor(kernels.unary('sqrt', x.data), x.shape);
   return record(y, 'sqrt', [x], (dy) => [kernels.unaryGrad('sqrt', dy, y.data)]);
 }
 
 /** |x|; ∂/∂x = sign(x) (0 at 0, as PyTorch). */
 export function abs(x: Tensor): Tensor {
+  checkTensor(x, 'abs');
   const y = new Tensor(kernels.unary('abs', x.data), x.shape);
   return record(y, 'abs', [x], (dy) => [kernels.unaryGrad('abs', dy, x.data)]);
 }
 
 /** Limits x to [min, max]; the gradient passes where min ≤ x ≤ max and is 0 where clamped. */
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
+  checkTensor(x, 'clamp');
   if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ValueError(`clamp: need numbers min ≤ max, got min=${String(min)}, max=${String(max)}`);
   }
@@ -104,12 +111,14 @@ export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
 
 /** sin(x); ∂/∂x = cos(x). */
 export function sin(x: Tensor): Tensor {
+  checkTensor(x, 'sin');
   const y = new Tensor(kernels.unary('sin', x.data), x.shape);
   return record(y, 'sin', [x], (dy) => [kernels.unaryGrad('sin', dy, x.data)]);
 }
 
 /** cos(x); ∂/∂x = −sin(x). */
 export function cos(x: Tensor): Tensor {
+  checkTensor(x, 'cos');
   const y = new Tensor(kernels.unary('cos', x.data), x.shape);
   return record(y, 'cos', [x], (dy) => [kernels.unaryGrad('cos', dy, x.data)]);
 }

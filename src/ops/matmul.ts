@@ -5,7 +5,7 @@
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
 import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
 
 /** Matrix product of 2-D [m,k]·[k,n] or batched 3-D [b,m,k]·[b,k,n] (a 2-D side is shared across the batch). */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -55,6 +55,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * x is [..., in]; one matrix product for the whole batch, no transposed copy of W.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(x, 'linear');
+  checkTensor(weight, 'linear', 'weight');
+  if (bias !== undefined && bias !== null) checkTensor(bias, 'linear', 'bias');
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
   const [out, inF] = weight.shape;
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
@@ -63,7 +66,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) {
     throw new ShapeError(`linear: bias must have shape [${out}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
   }
-  const rows = x.size / inF;
+  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const data = kernels.matmul(x.data, weight.data, rows, inF, out, { transB: true });
   if (bias) kernels.addRowInPlace(data, bias.data, rows, out);
   const y = new Tensor(data, [...x.shape.slice(0, -1), out]);

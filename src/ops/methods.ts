@@ -69,7 +69,7 @@ declare module '../tensor/tensor.js' {
     matmul(other: Tensor): Tensor;
     /** Same data, new shape (one size may be −1). */
     reshape(shape: readonly number[]): Tensor;
-    /** Flattens all axes after the first. */
+    /** Flattens axes start…end into one (default: all, as torch.flatten). */
     flatten(start?: number, end?: number): Tensor;
     /** Inserts a size-1 axis. */
     unsqueeze(axis: number): Tensor;

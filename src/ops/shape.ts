@@ -6,10 +6,11 @@ import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
 import { record } from '../autograd/graph.js';
 import { checkShape, normalizeAxis, sizeOf, splitAt, sameShape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares storage. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'reshape');
   if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
   const s = shape.slice();
   const unknown = s.indexOf(-1);
@@ -30,8 +31,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record(y, 'reshape', [x], (dy) => [dy]);
 }
 
-/** Flattens axes start…end (default: all but the first, the batch axis) into one. */
-export function flatten(x: Tensor, start = 1, end = -1): Tensor {
+/** Flattens axes start…end into one (default: all axes, as torch.flatten; nn's Flatten keeps the batch axis). */
+export function flatten(x: Tensor, start = 0, end = -1): Tensor {
+  checkTensor(x, 'flatten');
   if (x.ndim === 0) return reshape(x, [1]);
   const a = normalizeAxis(start, x.ndim, 'flatten');
   const b = normalizeAxis(end, x.ndim, 'flatten');
@@ -42,20 +44,23 @@ export function flatten(x: Tensor, start = 1, end = -1): Tensor {
 
 /** Inserts an axis of size 1 at `axis`. */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  checkTensor(x, 'unsqueeze');
   const ax = normalizeAxis(axis, x.ndim + 1, 'unsqueeze');
   return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
 }
 
 /** Removes axes of size 1 (only `axis` when given). */
 export function squeeze(x: Tensor, axis?: number): Tensor {
+  checkTensor(x, 'squeeze');
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const ax = normalizeAxis(axis, x.ndim, 'squeeze');
-  if (x.shape[ax] !== 1) return x;
+  if (x.ndim === 0 || x.shape[ax] !== 1) return x;
   return reshape(x, x.shape.filter((_, i) => i !== ax));
 }
 
 /** Reorders axes: output axis i is input axis perm[i]. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  checkTensor(x, 'permute');
   if (!Array.isArray(perm) || perm.length !== x.ndim) {
     throw new ShapeError(`permute: need one entry per axis of ${fmtShape(x.shape)}, got [${String(perm)}]`);
   }
@@ -71,6 +76,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 
 /** Swaps two axes (default the last two: the matrix transpose). */
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  checkTensor(x, 'transpose');
   if (x.ndim < 2 && axis0 === -2 && axis1 === -1) return x;
   const a = normalizeAxis(axis0, x.ndim, 'transpose');
   const b = normalizeAxis(axis1, x.ndim, 'transpose');
@@ -82,6 +88,7 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 
 /** Elements start…end−1 along `axis` (default the first: a batch of rows); negative bounds count from the end. */
 export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor {
+  checkTensor(x, 'slice');
   if (x.ndim === 0) throw new ShapeError('slice: cannot slice a scalar (shape [])');
   const ax = normalizeAxis(axis, x.ndim, 'slice');
   const len = x.shape[ax];
@@ -113,6 +120,7 @@ function toIndex(indices: readonly number[] | Int32Array | Tensor, n: number, op
 
 /** Picks entries along `axis` by integer indices (e.g. rows of a batch): x[..., indices, ...]. */
 export function indexSelect(x: Tensor, axis: number, indices: readonly number[] | Int32Array | Tensor): Tensor {
+  checkTensor(x, 'indexSelect');
   const ax = normalizeAxis(axis, x.ndim, 'indexSelect');
   const [outer, n, inner] = splitAt(x.shape, ax);
   const idx = toIndex(indices, n, 'indexSelect');
@@ -127,6 +135,7 @@ export function indexSelect(x: Tensor, axis: number, indices: readonly number[] 
  * the rank of x and the same sizes except along `axis`.
  */
 export function gather(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
+  checkTensor(x, 'gather');
   const ax = normalizeAxis(axis, x.ndim, 'gather');
   const idxShape = index instanceof Tensor ? index.shape : [index.length];
   if (idxShape.length !== x.ndim || idxShape.some((d, i) => i !== ax && d !== x.shape[i])) {
@@ -142,6 +151,7 @@ export function gather(x: Tensor, axis: number, index: Tensor | readonly number[
 /** Joins tensors along an existing axis; all other sizes must match. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ShapeError('concat: need a non-empty list of tensors');
+  xs = xs.map((x, i) => checkTensor(x, 'concat', `element ${i}`)); // our own copy: the graph keeps it
   const first = xs[0];
   const ax = normalizeAxis(axis, first.ndim, 'concat');
   for (const [t, x] of xs.entries()) {
@@ -161,6 +171,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 /** Stacks same-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ShapeError('stack: need a non-empty list of tensors');
+  xs.forEach((x, i) => checkTensor(x, 'stack', `element ${i}`));
   const first = xs[0];
   for (const [t, x] of xs.entries()) {
     if (!sameShape(x.shape, first.shape)) throw new ShapeError(`stack: tensor ${t} has shape ${fmtShape(x.shape)}, tensor 0 has ${fmtShape(first.shape)}`);
@@ -171,12 +182,14 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** A copy with its own storage; gradients flow through to the original. */
 export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
   const y = new Tensor(x.data.slice(), x.shape);
   return record(y, 'clone', [x], (dy) => [dy]);
 }
 
 /** Repeats x along axes of size 1 (and new leading axes) to `shape`, NumPy style. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'broadcastTo');
   const s = checkShape(shape, 'broadcastTo');
   const off = s.length - x.ndim;
   if (off < 0 || x.shape.some((d, i) => d !== 1 && d !== s[i + off])) {

@@ -6,10 +6,13 @@
 import { kernels } from '../kernels/backend.js';
 import { record } from '../autograd/graph.js';
 import { normalizeAxis, splitAt } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
+import { reshape } from './shape.js';
 
 /** Softmax along `axis` (default the last): probabilities that sum to 1. */
 export function softmax(z: Tensor, axis = -1): Tensor {
+  checkTensor(z, 'softmax');
+  if (z.ndim === 0) return reshape(softmax(reshape(z, [1]), normalizeAxis(axis, 0, 'softmax')), []);
   const ax = normalizeAxis(axis, z.ndim, 'softmax');
   const [outer, n, inner] = splitAt(z.shape, ax);
   const y = new Tensor(kernels.softmax(z.data, outer, n, inner, false), z.shape);
@@ -19,6 +22,8 @@ export function softmax(z: Tensor, axis = -1): Tensor {
 
 /** log(softmax(z)) along `axis`, computed as z − logsumexp(z) so it never takes log(0). */
 export function logSoftmax(z: Tensor, axis = -1): Tensor {
+  checkTensor(z, 'logSoftmax');
+  if (z.ndim === 0) return reshape(logSoftmax(reshape(z, [1]), normalizeAxis(axis, 0, 'logSoftmax')), []);
   const ax = normalizeAxis(axis, z.ndim, 'logSoftmax');
   const [outer, n, inner] = splitAt(z.shape, ax);
   const y = new Tensor(kernels.softmax(z.data, outer, n, inner, true), z.shape);

@@ -49,7 +49,7 @@ function chooseFormat(values: number[]): (v: number) => string {
   const absMin = nonzero.length ? Math.min(...nonzero) : 0;
   const special = (v: number): string | null => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : null);
   if (ints && absMax < 1e8) return (v) => special(v) ?? `${v}.`;
-  const sci = absMax >= 1e8 || (absMin > 0 && absMin < 1e-4) || (absMin > 0 && absMax / absMin > 1e3 && absMax >= 1e3);
+  const sci = absMax >= 1e8 || (absMin > 0 && absMin < 1e-4) || (absMin > 0 && absMax / absMin > 1e3); // PyTorch's rule
   if (sci) return (v) => special(v) ?? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
   return (v) => special(v) ?? v.toFixed(4);
 }

@@ -39,6 +39,8 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 
 /** Turns a possibly negative axis into 0…ndim−1, or throws naming the op. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
+  // A 0-d tensor takes axis 0 or −1, as in PyTorch (it behaves as one axis of size 1).
+  if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? '' : 's'} (valid: ${-ndim}…${ndim - 1})`);
   }

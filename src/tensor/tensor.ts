@@ -265,7 +265,7 @@ export function randn(shape: Shape, options: TensorOptions & { mean?: number; st
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
-/** Wraps a typed array (not copied when it is a Float32Array) as a tensor of the given shape. */
+/** Wraps a typed array as a tensor of the given shape (a Float32Array is shared, others are converted to float32). */
 export function fromTypedArray(
   array: Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Uint8ClampedArray,
   shape?: Shape,
@@ -275,7 +275,10 @@ export function fromTypedArray(
   if (sizeOf(s) !== array.length) {
     throw new ShapeError(`fromTypedArray(): ${array.length} elements do not fill shape ${fmtShape(s)} (needs ${sizeOf(s)})`);
   }
-  const data = array instanceof Float32Array || array instanceof Float64Array ? array : Float32Array.from(array);
+  // Float32Arrays are wrapped as they are; anything else is converted to the default dtype (float32).
+  const data = array instanceof Float32Array && defaultDtype === 'float32' ? array
+    : array instanceof Float64Array && defaultDtype === 'float64' ? array
+    : defaultDtype === 'float64' ? Float64Array.from(array) : Float32Array.from(array);
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
@@ -287,11 +290,23 @@ export function allocLike(t: Tensor, n: number): FloatArray {
 /** Anything that can stand where a tensor is expected: a tensor or a plain number. */
 export type TensorLike = Tensor | number;
 
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(…))';
+  return typeof x;
+}
+
+/** Throws a ValueError naming `op` unless x is a Tensor; returns it. */
+export function checkTensor(x: unknown, op: string, what = 'input'): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
 /** Turns a number into a scalar tensor (of `like`'s dtype when given). */
-export function toTensor(x: TensorLike, like?: Tensor): Tensor {
+export function toTensor(x: TensorLike, like?: Tensor, op = 'op'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') {
-    throw new ValueError(`expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+    throw new ValueError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
   }
   const data = like ? alloc(1, like.data) : allocDefault(1);
   data[0] = x;

@@ -166,7 +166,7 @@ export function unary(op: UnaryOp, x: FloatArray): FloatArray {
       }
       break;
     case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
-    case 'relu': for (let i = 0; i < n; i++) { const z = x[i]; y[i] = z > 0 ? z : 0; } break;
+    case 'relu': for (let i = 0; i < n; i++) { const z = x[i]; y[i] = z > 0 || z !== z ? z : 0; } break; // NaN stays NaN
     // softplus(z) = log(1+e^z) = max(z,0) + log(1+e^-|z|): no overflow for large z.
     case 'softplus':
       for (let i = 0; i < n; i++) { const z = x[i]; y[i] = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))); }
@@ -285,6 +285,7 @@ export function eluGrad(dy: FloatArray, x: FloatArray, y: FloatArray, alpha: num
 export function powScalarGrad(dy: FloatArray, x: FloatArray, p: number): FloatArray {
   const n = dy.length;
   const dz = alloc(n, dy);
+  if (p === 0) return dz; // d/dx x⁰ = 0 everywhere (0·0⁻¹ would be NaN at 0)
   if (p === 2) for (let i = 0; i < n; i++) dz[i] = 2 * x[i] * dy[i];
   else for (let i = 0; i < n; i++) dz[i] = p * Math.pow(x[i], p - 1) * dy[i];
   return dz;
@@ -324,7 +325,7 @@ export function addRowInPlace(x: FloatArray, bias: FloatArray, rows: number, col
  */
 export function binaryCrossEntropy(y: FloatArray, d: FloatArray): FloatArray {
   const n = y.length;
-  const out = alloc(n, y);
+  const out = alloc(n, d instanceof Float64Array ? d : y);
   for (let i = 0; i < n; i++) {
     const ly = Math.max(Math.log(y[i]), -100);
     const l1y = Math.max(Math.log(1 - y[i]), -100);
@@ -336,7 +337,7 @@ export function binaryCrossEntropy(y: FloatArray, d: FloatArray): FloatArray {
 /** Gradient of binary cross-entropy with respect to y: dy·(y − d) / max(y(1−y), 1e-12), finite at 0 and 1. */
 export function binaryCrossEntropyGrad(dy: FloatArray, y: FloatArray, d: FloatArray): FloatArray {
   const n = y.length;
-  const out = alloc(n, dy);
+  const out = alloc(n, [dy, y, d].find((a) => a instanceof Float64Array) ?? dy);
   for (let i = 0; i < n; i++) out[i] = (dy[i] * (y[i] - d[i])) / Math.max(y[i] * (1 - y[i]), 1e-12);
   return out;
 }
@@ -344,7 +345,7 @@ export function binaryCrossEntropyGrad(dy: FloatArray, y: FloatArray, d: FloatAr
 /** Gradient of binary cross-entropy with respect to the target d: dy·(log(1−y) − log y), logs clamped at −100. */
 export function binaryCrossEntropyTargetGrad(dy: FloatArray, y: FloatArray): FloatArray {
   const n = y.length;
-  const out = alloc(n, dy);
+  const out = alloc(n, y instanceof Float64Array ? y : dy);
   for (let i = 0; i < n; i++) out[i] = dy[i] * (Math.max(Math.log(1 - y[i]), -100) - Math.max(Math.log(y[i]), -100));
   return out;
 }

@@ -119,7 +119,8 @@ export function scatterAdd(g: FloatArray, outer: number, n: number, inner: numbe
 /** Joins blocks [outer, n_i, inner] along the middle axis. */
 export function concat(xs: readonly FloatArray[], outer: number, ns: readonly number[], inner: number): FloatArray {
   const total = ns.reduce((a, b) => a + b, 0);
-  const out = alloc(outer * total * inner, xs[0]);
+  // float64 if any input is (inside gradcheck a float32 constant may come first)
+  const out = alloc(outer * total * inner, xs.find((x) => x instanceof Float64Array) ?? xs[0]);
   for (let o = 0; o < outer; o++) {
     let off = 0;
     for (let t = 0; t < xs.length; t++) {
