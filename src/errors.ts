@@ -27,6 +27,13 @@ export class ConfigError extends BackpropError {}
 /** A file that is truncated, corrupt or does not match what was expected. */
 export class FileFormatError extends BackpropError {}
 
+/** A file that cannot be read at all: missing, a folder, or without permission (the error has `code`, e.g. 'ENOENT'). */
+export class FileAccessError extends BackpropError {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
+
 /** Formats a shape the way messages print it: `[2, 3]`. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

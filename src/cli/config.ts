@@ -54,11 +54,12 @@ export interface TrainConfig {
   model: ModelConfig;
   loss: LossName;
   optimizer: OptimizerConfig;
-  schedule?: ScheduleConfig;
+  /** Learning-rate schedule; null (or left out of a preset) for a constant rate. */
+  schedule?: ScheduleConfig | null;
   batchSize: number | 'full';
   epochs: number;
   stop?: { lossDelta?: number; gradNorm?: number };
-  earlyStopping?: { monitor?: string; patience?: number; minDelta?: number };
+  earlyStopping?: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max'; restoreBest?: boolean };
   metrics: MetricName[];
   l2?: number;
   clipGradNorm?: number;
@@ -186,9 +187,15 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   if (!isObj(c.data)) fail('config.data', 'must be an object like {"name": "mnist"}', c.data);
   const d = c.data as unknown as Obj;
   const dn = oneOf(d, 'name', 'config.data', ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'csv'] as const)!;
+  const dataKeys: Record<typeof dn, string[]> = {
+    mnist: ['train', 'test'], 'fashion-mnist': ['dir', 'train', 'test'], idx: ['dir', 'train', 'test'],
+    and: [], or: [], xor: [], spirals: ['n', 'noise', 'testFraction'], circles: ['n', 'noise', 'testFraction'], moons: ['n', 'noise', 'testFraction'],
+    csv: ['path', 'labelColumn', 'testFraction'],
+  };
+  checkKeys(d, 'config.data', ['name', ...dataKeys[dn]]);
   if (dn === 'mnist' || dn === 'fashion-mnist' || dn === 'idx') {
     num(d, 'train', 'config.data', { min: 1, int: true, optional: true });
-    num(d, 'test', 'config.data', { min: 0, int: true, optional: true });
+    num(d, 'test', 'config.data', { min: 1, int: true, optional: true });
     if (dn === 'mnist' && (Number(d.train ?? 8000) + Number(d.test ?? 2000) > 10000)) {
       throw new ConfigError(`config.data: the bundled MNIST has 10,000 digits; train + test = ${Number(d.train ?? 8000) + Number(d.test ?? 2000)} is too many`);
     }
@@ -207,6 +214,12 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   if (!isObj(c.model)) fail('config.model', 'must be an object like {"type": "mlp", "sizes": [784, 128, 10]}', c.model);
   const m = c.model as Obj;
   if (typeof m.type !== 'string') fail('config.model.type', 'must be a string', m.type);
+  if (m.type === 'mlp') checkKeys(m, 'config.model', ['type', 'sizes', 'activation', 'outputActivation', 'dropout']);
+  if (m.type === 'logistic') checkKeys(m, 'config.model', ['type']);
+  if (m.type === 'perceptron') {
+    checkKeys(m, 'config.model', ['type', 'maxEpochs']);
+    num(m, 'maxEpochs', 'config.model', { min: 1, int: true, optional: true });
+  }
   if (m.type === 'mlp') {
     if (!Array.isArray(m.sizes) || m.sizes.length < 2 || !m.sizes.every((s) => Number.isInteger(s) && s >= 1)) {
       fail('config.model.sizes', 'must be a list of at least two whole numbers ≥ 1', m.sizes);
@@ -227,10 +240,14 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   num(o, 'lr', 'config.optimizer', { min: 0, exclusiveMin: true });
   num(o, 'momentum', 'config.optimizer', { min: 0, optional: true });
   num(o, 'weightDecay', 'config.optimizer', { min: 0, optional: true });
-  if (c.schedule !== undefined) {
-    if (!isObj(c.schedule)) fail('config.schedule', 'must be an object like {"type": "step", "stepSize": 5}', c.schedule);
+  if (c.schedule !== undefined && c.schedule !== null) {
+    if (!isObj(c.schedule)) fail('config.schedule', 'must be an object like {"type": "step", "stepSize": 5}, or null for a constant learning rate', c.schedule);
     const s = c.schedule as unknown as Obj;
-    const st = oneOf(s, 'type', 'config.schedule', ['step', 'exponential', 'inverseTime', 'cosine'] as const);
+    const st = oneOf(s, 'type', 'config.schedule', ['step', 'exponential', 'inverseTime', 'cosine'] as const)!;
+    const scheduleKeys = { step: ['stepSize', 'gamma'], exponential: ['gamma'], inverseTime: ['decay'], cosine: ['tMax', 'etaMin'] };
+    checkKeys(s, 'config.schedule', ['type', ...scheduleKeys[st]]);
+    num(s, 'gamma', 'config.schedule', { min: 0, exclusiveMin: true, optional: true });
+    num(s, 'etaMin', 'config.schedule', { min: 0, optional: true });
     if (st === 'step') num(s, 'stepSize', 'config.schedule', { min: 1, int: true });
     if (st === 'exponential') num(s, 'gamma', 'config.schedule', { min: 0, exclusiveMin: true });
     if (st === 'inverseTime') num(s, 'decay', 'config.schedule', { min: 0 });
@@ -252,13 +269,26 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   }
   if (c.earlyStopping !== undefined) {
     if (!isObj(c.earlyStopping)) fail('config.earlyStopping', 'must be an object like {"patience": 3}', c.earlyStopping);
-    num(c.earlyStopping, 'patience', 'config.earlyStopping', { min: 1, int: true, optional: true });
+    const e = c.earlyStopping as Obj;
+    checkKeys(e, 'config.earlyStopping', ['monitor', 'patience', 'minDelta', 'mode', 'restoreBest']);
+    num(e, 'patience', 'config.earlyStopping', { min: 1, int: true, optional: true });
+    num(e, 'minDelta', 'config.earlyStopping', { min: 0, optional: true });
+    oneOf(e, 'mode', 'config.earlyStopping', ['min', 'max'] as const, true);
+    if (e.monitor !== undefined && (typeof e.monitor !== 'string' || !/^(val[A-Z])?\w*$/.test(e.monitor))) fail('config.earlyStopping.monitor', "must be a metric name such as 'valLoss' or 'valAccuracy'", e.monitor);
+    if (e.restoreBest !== undefined && typeof e.restoreBest !== 'boolean') fail('config.earlyStopping.restoreBest', 'must be true or false', e.restoreBest);
   }
   return c;
 }
 
+/** Train and test data, plus the class names when the labels were text (CSV). */
+export interface LoadedData {
+  train: { x: Tensor; y: Tensor };
+  test: { x: Tensor; y: Tensor } | null;
+  classes?: string[];
+}
+
 /** Train and test data for a data config. */
-export function loadData(d: DataConfig): { train: { x: Tensor; y: Tensor }; test: { x: Tensor; y: Tensor } | null } {
+export function loadData(d: DataConfig): LoadedData {
   switch (d.name) {
     case 'mnist': {
       const r = data.loadMnist({ train: d.train ?? 8000, test: d.test ?? 2000, flatten: true });
@@ -288,7 +318,7 @@ export function loadData(d: DataConfig): { train: { x: Tensor; y: Tensor }; test
       const c = data.loadCsv(d.path, { labelColumn: d.labelColumn ?? -1 });
       if (!c.y) throw new ConfigError(`config.data: ${d.path} has no label column`);
       const split = data.trainTestSplit(c.x, c.y, { testFraction: d.testFraction ?? 0.2 });
-      return { train: split.train, test: split.test };
+      return { train: split.train, test: split.test, classes: c.classes };
     }
   }
 }
@@ -319,7 +349,7 @@ export function buildOptimizer(o: OptimizerConfig, params: Tensor[]): OptimizerL
 }
 
 /** Builds the learning-rate schedule a config describes. */
-export function buildSchedule(s: ScheduleConfig | undefined, optimizer: OptimizerLike): SchedulerLike | undefined {
+export function buildSchedule(s: ScheduleConfig | null | undefined, optimizer: OptimizerLike): SchedulerLike | undefined {
   if (!s) return undefined;
   const opt = optimizer as SGD;
   switch (s.type) {

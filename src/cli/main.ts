@@ -10,9 +10,11 @@ import { Tensor, tensor } from '../tensor/tensor.js';
 import { manualSeed } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/softmax.js';
+import { exp } from '../ops/arith.js';
+import { loadCsv } from '../data/csv.js';
 import { Perceptron, saveModule, loadModule } from '../models/index.js';
 import { lossByName, type LossName } from '../losses/index.js';
-import { fit, evaluate, predict } from '../train/fit.js';
+import { fit, evaluate, predict, defaultThreshold } from '../train/fit.js';
 import { confusionMatrix, formatConfusionMatrix } from '../train/metrics.js';
 import type { ProgressMode } from '../train/progress.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
@@ -76,7 +78,10 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
     config = structuredClone(preset);
   }
-  if (flags.epochs !== undefined) config.epochs = flags.epochs;
+  if (flags.epochs !== undefined) {
+    config.epochs = flags.epochs;
+    if (config.model.type === 'perceptron') (config.model as { maxEpochs?: number }).maxEpochs = flags.epochs;
+  }
   if (flags.batchSize !== undefined) config.batchSize = flags.batchSize === 'full' ? 'full' : positiveInt('--batch-size')(flags.batchSize);
   if (flags.lr !== undefined) {
     const lr = Number(flags.lr);
@@ -88,12 +93,14 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     if (!Number.isInteger(s)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
     config.seed = s;
   }
-  const outDir = resolve(flags.out ?? join('runs', config.name));
+  if (flags.resume !== undefined && !existsSync(flags.resume)) throw new UsageError(`--resume ${flags.resume}: no such checkpoint file`);
+  // The config's name becomes a folder name: keep it to one plain path segment.
+  const outDir = resolve(flags.out ?? join('runs', config.name.replace(/[^\w.-]+/g, '-').replace(/^\.+/, '') || 'run'));
   mkdirSync(outDir, { recursive: true });
 
   manualSeed(config.seed);
   const t0 = Date.now();
-  const { train, test } = loadData(config.data);
+  const { train, test, classes } = loadData(config.data);
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
   const inFeatures = train.x.shape.slice(1).reduce((a, b) => a * b, 1);
   const model = buildModel(config.model, inFeatures);
@@ -112,8 +119,9 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     io.out(r.converged
       ? `perceptron converged after ${r.epochs} epoch(s) (mistakes per epoch: ${r.mistakes.join(', ')}); training accuracy ${(acc * 100).toFixed(1)} %`
       : `perceptron did NOT converge within ${r.epochs} epochs (the data is not linearly separable?); training accuracy ${(acc * 100).toFixed(1)} %`);
-    const paths = saveModule(model, modelBase, { config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs });
-    io.out(`saved model: ${paths.json} + ${paths.weights}`);
+    const paths = saveModule(model, modelBase, { config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...(classes ? { classes } : {}) });
+    writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify({ rule: 'perceptron', converged: r.converged, mistakesPerEpoch: r.mistakes }, null, 1));
+    io.out(`saved model: ${paths.json} + ${paths.weights} (mistakes per epoch: ${join(outDir, 'history.json')})`);
     return r.converged ? 0 : 1;
   }
 
@@ -142,7 +150,7 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
   const summary = Object.entries(final).map(([k, v]) => `${which} ${k} ${k === 'accuracy' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4)}`).join(', ');
   io.out(`${history.message}; ${history.steps} steps in ${seconds.toFixed(1)} s`);
   io.out(summary);
-  const paths = saveModule(model, modelBase, { config, [which]: final, seconds, stopReason: history.stopReason });
+  const paths = saveModule(model, modelBase, { config, [which]: final, seconds, stopReason: history.stopReason, ...(classes ? { classes } : {}) });
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
@@ -176,22 +184,37 @@ function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>
 }
 
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
-  const { model, config } = loadForCli(modelPath);
+  const { model, config, meta } = loadForCli(modelPath);
   const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
   if (!dataCfg) throw new UsageError('eval: say which data with --data (the model does not record its training data)');
-  manualSeed(flags.seed !== undefined ? Number(flags.seed) : (config.seed ?? 0));
-  const { train, test } = loadData(dataCfg);
-  const set = test ?? train;
+  const seed = flags.seed !== undefined ? Number(flags.seed) : (config.seed ?? 0);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
+  manualSeed(seed);
+  const classes = Array.isArray(meta.classes) ? (meta.classes as string[]) : undefined;
+  let set: { x: Tensor; y: Tensor };
+  let which: string;
+  if (dataCfg.name === 'csv' && flags.data) {
+    // A file given for evaluation is evaluated whole, with the class names the model was trained on.
+    const c = loadCsv(dataCfg.path, { labelColumn: dataCfg.labelColumn ?? (config.data?.name === 'csv' ? config.data.labelColumn : undefined) ?? -1, classes });
+    if (!c.y) throw new UsageError(`eval: ${dataCfg.path} has no label column`);
+    set = { x: c.x, y: c.y };
+    which = dataCfg.path;
+  } else {
+    const { train, test } = loadData(dataCfg);
+    set = test ?? train;
+    which = test ? 'test set' : 'training set';
+  }
   const loss = (config.loss ?? 'crossEntropy') as LossName;
   lossByName(loss);
+  const threshold = defaultThreshold(loss);
   const expected = inputSize(model);
   const x = expected !== null && set.x.shape.slice(1).reduce((a, b) => a * b, 1) === expected ? set.x.reshape([set.x.shape[0], expected]) : set.x;
-  const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['accuracy'] });
-  io.out(`${test ? 'test' : 'training'} set: ${set.x.shape[0]} samples`);
+  const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['accuracy'], threshold });
+  io.out(`${which}: ${set.x.shape[0]} samples`);
   io.out(`loss (${loss}) ${r.loss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(2)} %`);
   const out = predict(model, x);
-  io.out('confusion matrix (rows: true class, columns: predicted):');
-  io.out(formatConfusionMatrix(confusionMatrix(out, set.y)));
+  io.out(`confusion matrix (rows: true class, columns: predicted${classes ? `; classes ${classes.map((c, i) => `${i}=${c}`).join(', ')}` : ''}):`);
+  io.out(formatConfusionMatrix(confusionMatrix(out, set.y, classes?.length, threshold)));
   return 0;
 }
 
@@ -204,7 +227,7 @@ function inputSize(model: Module): number | null {
 
 function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO): number {
   if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json file, or a PNG/PGM image of a digit)');
-  const { model, config } = loadForCli(modelPath);
+  const { model, config, meta } = loadForCli(modelPath);
   let x: Tensor;
   const input = flags.input;
   if (/\.(png|pgm)$/i.test(input)) x = readDigit(input);
@@ -226,14 +249,16 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   if (expected !== null) x = x.reshape([x.shape[0], expected]);
   const out = predict(model, x);
   const multi = out.ndim === 2 && out.shape[1] > 1;
-  const probs = multi && (config.loss === 'crossEntropy' || config.loss === undefined) ? noGrad(() => softmax(out, 1)) : out;
+  // Show probabilities: softmax of logits (crossEntropy), exp of log-probabilities (nll).
+  const probs = !multi ? out : config.loss === 'nll' ? noGrad(() => exp(out)) : config.loss === 'crossEntropy' || config.loss === undefined ? noGrad(() => softmax(out, 1)) : out;
+  const names = Array.isArray(meta.classes) ? (meta.classes as string[]) : null;
   const rows = out.shape[0];
   for (let i = 0; i < rows; i++) {
     if (multi) {
       const c = probs.shape[1];
       const p = Array.from(probs.data.subarray(i * c, (i + 1) * c));
       const best = p.indexOf(Math.max(...p));
-      io.out(`sample ${i}: class ${best} (p = ${p[best].toFixed(3)}); probabilities [${p.map((v) => v.toFixed(3)).join(', ')}]`);
+      io.out(`sample ${i}: class ${best}${names?.[best] !== undefined ? ` (${names[best]})` : ''} (p = ${p[best].toFixed(3)}); probabilities [${p.map((v) => v.toFixed(3)).join(', ')}]`);
     } else {
       io.out(`sample ${i}: output ${out.data[i].toFixed(4)}`);
     }
@@ -244,7 +269,8 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
 function infoCommand(modelPath: string, io: CliIO): number {
   const { model, meta } = loadForCli(modelPath);
   io.out(model.toString());
-  io.out(`parameters: ${model.numParameters()}`);
+  const buffers = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
+  io.out(`parameters: ${model.numParameters()}${buffers ? ` (plus ${buffers} values in buffers, e.g. a perceptron's weights)` : ''}`);
   for (const [name, t] of Object.entries(model.stateDict())) io.out(`  ${name.padEnd(24)} [${t.shape.join(', ')}]`);
   const { config, ...rest } = meta;
   if (config) io.out(`trained with: ${JSON.stringify(config)}`);

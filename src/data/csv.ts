@@ -3,7 +3,7 @@
  * Fields may be quoted ("…", with "" for a quote); every feature cell must be a decimal number,
  * and anything else is reported with its file, line and column.
  */
-import { readFileSync } from 'node:fs';
+import { readFileChecked } from '../io/read.js';
 import { ConfigError, FileFormatError } from '../errors.js';
 import { Tensor, allocDefault } from '../tensor/tensor.js';
 
@@ -15,6 +15,8 @@ export interface CsvOptions {
   header?: boolean | 'auto';
   /** Field separator, one character (default ','). */
   delimiter?: string;
+  /** Class names of text labels, in index order (e.g. those a model was trained with); default: this file's, sorted. */
+  classes?: readonly string[];
 }
 
 /** A table read by loadCsv. */
@@ -120,7 +122,7 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
     throw new ConfigError(`loadCsv: delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
   }
   if (header !== true && header !== false && header !== 'auto') throw new ConfigError(`loadCsv: header must be true, false or 'auto', got ${String(header)}`);
-  let text = readFileSync(path, 'utf8');
+  let text = readFileChecked(path).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark
   const rows = parseRows(text, delimiter, path);
   if (rows.length === 0) throw new FileFormatError(`${path}: no rows (the file is empty)`);
@@ -182,8 +184,12 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
     return { ...out, y: new Tensor(y, [body.length]), labelName: names[label] };
   }
   // Text labels (class names): number them in sorted order so the mapping does not depend on row order.
-  const classes = [...new Set(labelCells)].sort();
+  const classes = options.classes ? [...options.classes] : [...new Set(labelCells)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
-  labelCells.forEach((c, r) => (y[r] = index.get(c) as number));
+  labelCells.forEach((c, r) => {
+    const k = index.get(c);
+    if (k === undefined) throw new FileFormatError(`${path}: label "${c}" in row ${r + 1} is not one of the known classes (${classes.join(', ')})`);
+    y[r] = k;
+  });
   return { ...out, y: new Tensor(y, [body.length]), labelName: names[label], classes };
 }

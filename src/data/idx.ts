@@ -3,7 +3,9 @@
  * number of dimensions, each dimension as a big-endian int32, then the elements big-endian in
  * row-major order. Files may be gzipped; we look at the gzip magic bytes, not the file name.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileChecked } from '../io/read.js';
+import { existsSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomic.js';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, FileFormatError, fmtShape } from '../errors.js';
@@ -126,7 +128,7 @@ function decode(bytes: Uint8Array, view: DataView, at: number, n: number, type: 
 
 /** Reads an IDX file (plain or gzipped, recognised by its magic bytes) into {shape, type, data}. */
 export function readIdx(path: string): IdxData {
-  return parseIdx(readFileSync(path), path);
+  return parseIdx(readFileChecked(path), path);
 }
 
 /** Encodes data as IDX bytes; the type defaults to the array's own (uint8 for a Uint8Array, …). */
@@ -169,7 +171,7 @@ function arrayType(a: IdxArray): IdxType {
 export function writeIdx(path: string, idx: { shape: readonly number[]; data: IdxArray; type?: IdxType }, options: { gzip?: boolean } = {}): void {
   const raw = encodeIdx(idx);
   const gzip = options.gzip ?? path.endsWith('.gz');
-  writeFileSync(path, gzip ? gzipSync(raw) : raw);
+  writeFileAtomicSync(path, gzip ? gzipSync(raw) : raw);
 }
 
 /** Options of the IDX dataset loaders. */

@@ -19,7 +19,8 @@
  * checksum covers every other byte of the file, so a truncated or bit-flipped checkpoint is
  * refused on load rather than resuming training from damaged weights.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileChecked } from './read.js';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { FileFormatError, ValueError, fmtShape } from '../errors.js';
@@ -316,5 +317,5 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Load
 
 /** Loads a checkpoint written by saveCheckpoint; a truncated or corrupt file is refused with a FileFormatError. */
 export function loadCheckpoint(path: string): LoadedCheckpoint {
-  return decodeCheckpoint(readFileSync(path), path);
+  return decodeCheckpoint(readFileChecked(path), path);
 }

@@ -10,7 +10,8 @@
  * instead of silently loading weights into the wrong architecture. Building a Module from the
  * architecture happens on the nn floor; this one only reads and checks the files.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileChecked } from './read.js';
+import { mkdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { FileFormatError, ValueError, fmtShape } from '../errors.js';
@@ -100,7 +101,7 @@ export function loadModelFiles(dirOrBase: string): LoadedModelFiles {
   };
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(paths.json, 'utf8'));
+    doc = JSON.parse(readFileChecked(paths.json).toString('utf8'));
   } catch (e) {
     if (e instanceof SyntaxError) fail(`not valid JSON (${e.message})`);
     throw e;

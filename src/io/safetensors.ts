@@ -10,7 +10,7 @@
  * user is likely to hand us, converting to float32. Anything malformed is refused with a
  * FileFormatError that names the file and what was wrong — never a silent partial load.
  */
-import { readFileSync } from 'node:fs';
+import { readFileChecked } from './read.js';
 import { FileFormatError, ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
@@ -300,5 +300,5 @@ function bigintToFloat(v: bigint): number {
 
 /** Reads a .safetensors file; errors name the file and the problem. */
 export function loadSafetensors(path: string): SafetensorsContents {
-  return decodeSafetensors(readFileSync(path), path);
+  return decodeSafetensors(readFileChecked(path), path);
 }

@@ -122,6 +122,11 @@ export interface History {
   message: string;
 }
 
+/** The accuracy threshold a loss implies: 0 for logits (…WithLogits), 0.5 for probabilities. */
+export function defaultThreshold(loss: string): number {
+  return loss === 'binaryCrossEntropyWithLogits' ? 0 : 0.5;
+}
+
 function resolveLoss(loss: FitOptions['loss']): { fn: LossFn; name: string } {
   if (loss === undefined) return { fn: lossByName('mse'), name: 'mse' };
   if (typeof loss === 'function') return { fn: loss, name: loss.name || 'custom' };
@@ -159,7 +164,8 @@ export function evaluate(
   options: { loss?: LossName | LossFn; metrics?: MetricName[]; batchSize?: number; threshold?: number } = {},
 ): EpochLogs {
   checkData(data, 'evaluate data');
-  const { fn } = resolveLoss(options.loss);
+  const { fn, name } = resolveLoss(options.loss);
+  const threshold = options.threshold ?? defaultThreshold(name);
   const wasTraining = model.training;
   model.eval();
   try {
@@ -173,7 +179,7 @@ export function evaluate(
         const yb = e - s === n ? data.y : ops.slice(data.y, s, e);
         const out = model.forward(xb);
         loss += fn(out, yb).item() * (e - s);
-        if (options.metrics?.includes('accuracy')) correct += countCorrect(out, yb, options.threshold ?? 0.5);
+        if (options.metrics?.includes('accuracy')) correct += countCorrect(out, yb, threshold);
         if (options.metrics?.includes('mae')) abs += meanAbsoluteError(out, yb) * (e - s);
       }
       const logs: EpochLogs = { loss: loss / n };
@@ -213,94 +219,159 @@ function formatLogs(epoch: number, epochs: number, logs: EpochLogs, seconds: num
   return parts.join('  ');
 }
 
+/** Early stopping's memory: the best value so far, when, and the weights then. */
+interface EarlyStoppingState {
+  bestValue: number;
+  bestEpoch: number;
+  sinceBest: number;
+  best: Tensor[];
+}
+
+/** Where an epoch stopped early (a step budget or a callback), so a resumed run finishes it. */
+interface PartialEpoch {
+  /** Batches of the epoch already trained on. */
+  batch: number;
+  /** Generator state when the epoch began: replaying it reproduces the epoch's batch order. */
+  rngAtEpochStart: number[];
+  lossSum: number;
+  seen: number;
+  correct: number;
+  absSum: number;
+  seconds: number;
+  gradSum?: number[][];
+}
+
+/** What fit keeps in a checkpoint's `extra`, beside weights, optimiser, RNG and history. */
+interface FitExtra {
+  scheduler?: unknown;
+  earlyStopping?: EarlyStoppingState;
+  partial?: PartialEpoch;
+}
+
 /** Trains `model` on `data` ({x, y} tensors, or a DataLoader) and returns the History. */
 export function fit(model: Module, data: XY | BatchSource, options: FitOptions): History {
   if (!options || typeof options.optimizer?.step !== 'function') throw new ConfigError('fit: options.optimizer is required (e.g. new SGD(model.parameters(), { lr: 0.1 }))');
   const { fn: lossFn, name: lossName } = resolveLoss(options.loss);
   const epochs = options.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: epochs must be a whole number ≥ 0, got ${epochs}`);
+  if (options.maxSteps !== undefined && !(Number.isInteger(options.maxSteps) && options.maxSteps >= 0)) {
+    throw new ConfigError(`fit: maxSteps must be a whole number ≥ 0, got ${options.maxSteps}`);
+  }
   const isTensors = (d: XY | BatchSource): d is XY => (d as XY).x instanceof Tensor;
   if (isTensors(data)) checkData(data, 'training data');
   if (options.validationData) checkData(options.validationData, 'validationData');
   const bsOpt = options.batchSize ?? 32;
   if (bsOpt !== 'full' && (!Number.isInteger(bsOpt) || bsOpt < 1)) throw new ConfigError(`fit: batchSize must be a whole number ≥ 1 or 'full', got ${String(bsOpt)}`);
+  if (isTensors(data) && options.dropLast && bsOpt !== 'full' && bsOpt > data.x.shape[0]) {
+    throw new ConfigError(`fit: batchSize ${bsOpt} is larger than the ${data.x.shape[0]} samples and dropLast is set, so no batch would ever be trained on`);
+  }
+  if (!isTensors(data) && data.length === 0) throw new ConfigError('fit: the data loader yields no batches (is dropLast set with a batch larger than the data?)');
   const metrics = options.metrics ?? [];
-  const threshold = options.threshold ?? (lossName === 'binaryCrossEntropyWithLogits' ? 0 : 0.5);
+  const threshold = options.threshold ?? defaultThreshold(lossName);
   const params = model.parameters();
   const weights = model.namedParameters().filter(([n, p]) => !n.endsWith('bias') && p.ndim > 1).map(([, p]) => p);
   const progress = makeProgress(options.progress ?? 'auto');
   const callbacks = options.callbacks ?? [];
   const optimizer = options.optimizer;
 
+  const es = options.earlyStopping;
+  const esMonitor = es?.monitor ?? (options.validationData ? 'valLoss' : 'loss');
+  const esSign = (es?.mode ?? (/acc/i.test(esMonitor) ? 'max' : 'min')) === 'max' ? -1 : 1;
+  const esState: EarlyStoppingState = { bestValue: Infinity, bestEpoch: -1, sinceBest: 0, best: params.map((p) => new Tensor(p.data.slice(), p.shape)) };
+
   const history: History = { epochs: [], steps: 0, stopReason: 'epochs', message: '' };
   let startEpoch = 0;
+  let resumePartial: PartialEpoch | undefined;
+  let resumeRng: number[] | undefined;
   if (options.resumeFrom) {
     const ck = loadCheckpoint(options.resumeFrom);
     model.loadStateDict(ck.model);
     if (ck.optimizer !== undefined) optimizer.loadStateDict(ck.optimizer as never);
-    const extra = (ck.extra ?? {}) as { scheduler?: unknown };
+    const extra = (ck.extra ?? {}) as FitExtra;
     if (options.scheduler && extra.scheduler !== undefined) options.scheduler.loadStateDict(extra.scheduler as never);
+    if (extra.earlyStopping) {
+      Object.assign(esState, { ...extra.earlyStopping, best: esState.best });
+      extra.earlyStopping.best.forEach((t, i) => esState.best[i]?.data.set(t.data));
+    }
+    resumeRng = ck.rng;
     if (ck.rng) setRngState(ck.rng);
     const h = ck.history as History | undefined;
     if (h) {
-      history.epochs = h.epochs;
+      // A partial epoch is finished by this run, so its provisional entry is dropped.
+      history.epochs = h.epochs.filter((e) => !e.partial);
       history.steps = h.steps;
     }
     startEpoch = ck.epoch;
+    resumePartial = extra.partial;
   }
 
-  // Last good weights, for the NaN/Inf guard and early stopping's restoreBest.
+  // The last weights that gave a finite loss, for the NaN/Inf guard.
   const snapshot = params.map((p) => p.data.slice());
-  const saveSnapshot = (into: (Float32Array | Float64Array)[]) => params.forEach((p, i) => into[i].set(p.data));
-  const restore = (from: (Float32Array | Float64Array)[]) => params.forEach((p, i) => p.data.set(from[i]));
-  const best = params.map((p) => p.data.slice());
-  let bestValue = Infinity;
-  let bestEpoch = -1;
-  let sinceBest = 0;
-  const es = options.earlyStopping;
-  const esMonitor = es?.monitor ?? (options.validationData ? 'valLoss' : 'loss');
-  const esSign = (es?.mode ?? (/acc/i.test(esMonitor) ? 'max' : 'min')) === 'max' ? -1 : 1;
+  const saveSnapshot = () => params.forEach((p, i) => snapshot[i].set(p.data));
+  const restore = (from: ArrayLike<number>[]) => params.forEach((p, i) => p.data.set(from[i]));
   const gradSum = options.stop?.gradNorm !== undefined ? params.map((p) => new Float64Array(p.size)) : null;
+  const budgetSpent = () => options.maxSteps !== undefined && history.steps >= options.maxSteps;
+  const stopWith = (reason: string, message: string) => {
+    history.stopReason = reason;
+    history.message = message;
+  };
 
   for (const cb of callbacks) cb.onTrainBegin?.();
   let stop = false;
   for (let epoch = startEpoch; epoch < epochs && !stop; epoch++) {
     for (const cb of callbacks) cb.onEpochBegin?.(epoch);
     model.train();
-    const t0 = Date.now();
-    let lossSum = 0, seen = 0, correct = 0, absSum = 0, stepsThisEpoch = 0;
-    gradSum?.forEach((g) => g.fill(0));
+    const partial = resumePartial;
+    resumePartial = undefined;
+    // Replaying the epoch's start state reproduces its batch order when resuming mid-epoch.
+    if (partial) setRngState(partial.rngAtEpochStart);
+    const rngAtEpochStart = getRngState();
+    const t0 = Date.now() - (partial?.seconds ?? 0) * 1000;
+    let lossSum = partial?.lossSum ?? 0, seen = partial?.seen ?? 0, correct = partial?.correct ?? 0, absSum = partial?.absSum ?? 0;
+    let stepsThisEpoch = 0;
+    gradSum?.forEach((g, i) => (partial?.gradSum ? g.set(partial.gradSum[i]) : g.fill(0)));
 
-    let batchIter: Iterable<XY>;
+    let batches: Iterator<XY>;
     let numBatches: number;
     if (isTensors(data)) {
       const n = data.x.shape[0];
-      const bs = bsOpt === 'full' ? n : bsOpt;
-      const { batches } = tensorBatches(data, bs, options.shuffle ?? true, options.dropLast ?? false);
-      numBatches = batches.length;
-      batchIter = (function* () {
-        for (const idx of batches) yield { x: selectRows(data.x, idx), y: selectRows(data.y, idx) };
+      const { batches: idx } = tensorBatches(data, bsOpt === 'full' ? n : bsOpt, options.shuffle ?? true, options.dropLast ?? false);
+      numBatches = idx.length;
+      batches = (function* () {
+        for (const rows of idx) yield { x: selectRows(data.x, rows), y: selectRows(data.y, rows) };
       })();
     } else {
-      batchIter = data;
+      batches = data[Symbol.iterator]();
       numBatches = data.length;
+    }
+    let b = 0;
+    if (partial) {
+      for (; b < partial.batch; b++) batches.next(); // already trained on before the interruption
+      if (resumeRng) setRngState(resumeRng);
     }
     progress.epochStart(epoch, epochs, numBatches);
 
-    let b = 0;
-    for (const { x: xb, y: yb } of batchIter) {
+    let finished = true; // false when the epoch stops before its last batch
+    for (;;) {
+      if (budgetSpent()) {
+        stopWith('maxSteps', `reached the budget of ${options.maxSteps} steps`);
+        finished = false;
+        break;
+      }
+      const next = batches.next();
+      if (next.done) break;
+      const { x: xb, y: yb } = next.value;
       const out = model.forward(xb);
       let loss = lossFn(out, yb);
       if (options.l2) loss = ops.add(loss, l2Penalty(weights, options.l2));
       const lv = loss.item();
       if (!Number.isFinite(lv)) {
         restore(snapshot);
-        history.stopReason = 'nonFinite';
-        history.message = `loss became ${lv} at step ${history.steps + 1} (epoch ${epoch + 1}, batch ${b + 1}); training stopped and the last weights with a finite loss were kept. Try a smaller learning rate or gradient clipping.`;
+        stopWith('nonFinite', `loss became ${lv} at step ${history.steps + 1} (epoch ${epoch + 1}, batch ${b + 1}); training stopped and the last weights with a finite loss were kept. Try a smaller learning rate or gradient clipping.`);
         stop = true;
         break;
       }
-      saveSnapshot(snapshot);
+      saveSnapshot();
       optimizer.zeroGrad();
       loss.backward();
       if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
@@ -317,20 +388,25 @@ export function fit(model: Module, data: XY | BatchSource, options: FitOptions):
       progress.batch(b, lossSum / seen);
       let halt = false;
       for (const cb of callbacks) if (cb.onBatchEnd?.(history.steps, { loss: lv, epoch, batch: b }) === false) halt = true;
-      if (halt) {
-        history.stopReason = 'callback';
-        history.message = `stopped by a callback at step ${history.steps}`;
-        stop = true;
+      if (halt && b < numBatches) {
+        stopWith('callback', `stopped by a callback at step ${history.steps}`);
+        finished = false;
         break;
       }
-      if (options.maxSteps !== undefined && history.steps >= options.maxSteps) {
-        history.stopReason = 'maxSteps';
-        history.message = `reached the budget of ${options.maxSteps} steps`;
+      if (halt) {
+        stopWith('callback', `stopped by a callback at step ${history.steps}`);
         stop = true;
-        break;
       }
     }
     if (history.stopReason === 'nonFinite') {
+      progress.epochEnd(`epoch ${epoch + 1}/${epochs}  stopped: ${history.message}`);
+      break;
+    }
+    if (!finished) stop = true;
+    // An update can also turn the weights into NaN/Inf without the loss showing it yet.
+    if (params.some((p) => !p.data.every(Number.isFinite))) {
+      restore(snapshot);
+      stopWith('nonFinite', `the weights became NaN/Inf at step ${history.steps} (epoch ${epoch + 1}); the last weights with a finite loss were kept. Try a smaller learning rate or gradient clipping.`);
       progress.epochEnd(`epoch ${epoch + 1}/${epochs}  stopped: ${history.message}`);
       break;
     }
@@ -348,63 +424,80 @@ export function fit(model: Module, data: XY | BatchSource, options: FitOptions):
       for (const g of gradSum) for (let j = 0; j < g.length; j++) sq += (g[j] / seen) ** 2;
       logs.gradNorm = Math.sqrt(sq);
     }
+    const seconds = (Date.now() - t0) / 1000;
+    if (!finished) {
+      // A provisional entry: a resumed run finishes the epoch and replaces it.
+      history.epochs.push({ epoch, ...logs, partial: 1 });
+      progress.epochEnd(`${formatLogs(epoch, epochs, logs, seconds, stepsThisEpoch)}  (stopped after batch ${b}/${numBatches})`);
+      if (options.checkpoint) {
+        writeCheckpoint(epoch, { batch: b, rngAtEpochStart, lossSum, seen, correct, absSum, seconds, gradSum: gradSum?.map((g) => Array.from(g)) });
+      }
+      break;
+    }
     if (options.validationData) {
       const v = evaluate(model, options.validationData, { loss: lossFn, metrics, threshold });
       for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
     }
     history.epochs.push({ epoch, ...logs });
-    progress.epochEnd(formatLogs(epoch, epochs, logs, (Date.now() - t0) / 1000, stepsThisEpoch));
+    progress.epochEnd(formatLogs(epoch, epochs, logs, seconds, stepsThisEpoch));
     options.scheduler?.step();
 
     if (!stop) {
       const prev = history.epochs.length >= 2 ? history.epochs[history.epochs.length - 2].loss : undefined;
       if (options.stop?.lossDelta !== undefined && prev !== undefined && Math.abs(logs.loss - prev) < options.stop.lossDelta) {
-        history.stopReason = 'lossDelta';
-        history.message = `|ΔLoss| = ${Math.abs(logs.loss - prev).toExponential(2)} < ${options.stop.lossDelta} after epoch ${epoch + 1}`;
+        stopWith('lossDelta', `|ΔLoss| = ${Math.abs(logs.loss - prev).toExponential(2)} < ${options.stop.lossDelta} after epoch ${epoch + 1}`);
         stop = true;
       } else if (options.stop?.gradNorm !== undefined && logs.gradNorm < options.stop.gradNorm) {
-        history.stopReason = 'gradNorm';
-        history.message = `‖∇Loss‖ = ${logs.gradNorm.toExponential(2)} < ${options.stop.gradNorm} after epoch ${epoch + 1}`;
+        stopWith('gradNorm', `‖∇Loss‖ = ${logs.gradNorm.toExponential(2)} < ${options.stop.gradNorm} after epoch ${epoch + 1}`);
         stop = true;
       }
     }
     if (es) {
       const value = logs[esMonitor];
       if (value === undefined) throw new ConfigError(`fit: earlyStopping monitors '${esMonitor}', which is not among the epoch's metrics (${Object.keys(logs).join(', ')})`);
-      if (esSign * value < esSign * bestValue - (es.minDelta ?? 0) || bestEpoch < 0) {
-        bestValue = value;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        saveSnapshot(best);
-      } else if (++sinceBest >= (es.patience ?? 5) && !stop) {
-        history.stopReason = 'earlyStopping';
-        history.message = `${esMonitor} did not improve for ${sinceBest} epochs; best ${bestValue.toFixed(4)} at epoch ${bestEpoch + 1}`;
-        if (es.restoreBest ?? true) restore(best);
+      if (esState.bestEpoch < 0 || esSign * value < esSign * esState.bestValue - (es.minDelta ?? 0)) {
+        esState.bestValue = value;
+        esState.bestEpoch = epoch;
+        esState.sinceBest = 0;
+        params.forEach((p, i) => esState.best[i].data.set(p.data));
+      } else if (++esState.sinceBest >= (es.patience ?? 5) && !stop) {
+        stopWith('earlyStopping', `${esMonitor} did not improve for ${esState.sinceBest} epochs; best ${esState.bestValue.toFixed(4)} at epoch ${esState.bestEpoch + 1}`);
+        if (es.restoreBest ?? true) restore(esState.best.map((t) => t.data));
         stop = true;
       }
     }
     for (const cb of callbacks) {
       if (cb.onEpochEnd?.(epoch, logs) === false && !stop) {
-        history.stopReason = 'callback';
-        history.message = `stopped by a callback after epoch ${epoch + 1}`;
+        stopWith('callback', `stopped by a callback after epoch ${epoch + 1}`);
         stop = true;
       }
     }
-    if (options.checkpoint && ((epoch + 1) % (options.checkpoint.every ?? 1) === 0 || stop || epoch + 1 === epochs)) {
-      saveCheckpoint(options.checkpoint.path, {
-        model: model.stateDict(),
-        optimizer: optimizer.stateDict(),
-        epoch: epoch + 1, // epochs completed
-        step: history.steps,
-        rng: getRngState(),
-        history: { epochs: history.epochs, steps: history.steps },
-        extra: options.scheduler ? { scheduler: options.scheduler.stateDict() } : {},
-      });
+    if (!stop && budgetSpent() && epoch + 1 < epochs) {
+      stopWith('maxSteps', `reached the budget of ${options.maxSteps} steps`);
+      stop = true;
     }
+    if (options.checkpoint && ((epoch + 1) % (options.checkpoint.every ?? 1) === 0 || stop || epoch + 1 === epochs)) writeCheckpoint(epoch + 1);
   }
   if (history.stopReason === 'epochs') history.message = `finished ${epochs} epochs`;
   if (history.stopReason !== 'epochs') progress.message(history.message);
   progress.close();
   for (const cb of callbacks) cb.onTrainEnd?.(history);
   return history;
+
+  /** Saves everything a resumed run needs; `epochsDone` counts complete epochs. */
+  function writeCheckpoint(epochsDone: number, partial?: PartialEpoch): void {
+    const extra: FitExtra = {};
+    if (options.scheduler) extra.scheduler = options.scheduler.stateDict();
+    if (es) extra.earlyStopping = esState;
+    if (partial) extra.partial = partial;
+    saveCheckpoint(options.checkpoint!.path, {
+      model: model.stateDict(),
+      optimizer: optimizer.stateDict(),
+      epoch: epochsDone,
+      step: history.steps,
+      rng: getRngState(),
+      history: { epochs: history.epochs, steps: history.steps },
+      extra,
+    });
+  }
 }
