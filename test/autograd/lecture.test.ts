@@ -43,6 +43,8 @@ test('lecture example: the gradient-descent update w ← w − η ∂E/∂w lowe
   };
   const e0 = loss();
   e0.backward();
-  w.data[0] -= 10 * (w.grad?.item() ?? 0);
+  assert.ok(w.grad, 'w has a gradient');
+  assert.ok(w.grad.item() < 0, `∂E/∂w = ${w.grad.item()} is negative here (z < t = 1, and x > 0)`);
+  w.data[0] -= 10 * w.grad.item();
   assert.ok(loss().item() < e0.item());
 });

@@ -81,10 +81,20 @@ test('DataLoader shuffle: every epoch a permutation, a different order each epoc
 
 test('DataLoader shuffle: rows of x stay with their y', () => {
   manualSeed(9);
-  for (const b of new DataLoader(numbered(13), { batchSize: 5, shuffle: true })) {
+  const batches = [...new DataLoader(numbered(13), { batchSize: 5, shuffle: true })];
+  assert.deepEqual(batches.map((b) => b.x.shape[0]), [5, 5, 3], 'every row is delivered, in batches of 5, 5 and 3');
+  let rows = 0;
+  for (const b of batches) {
     const xs = b.x.toArray() as number[][];
-    ids(b).forEach((i, r) => assert.deepEqual(xs[r], [i, i + 0.5]));
+    ids(b).forEach((i, r) => {
+      assert.deepEqual(xs[r], [i, i + 0.5]);
+      rows++;
+    });
   }
+  assert.equal(rows, 13);
+  const order = batches.flatMap(ids);
+  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 13 }, (_, i) => i), 'a permutation of the rows');
+  assert.notDeepEqual(order, Array.from({ length: 13 }, (_, i) => i), 'the rows were shuffled');
 });
 
 test('DataLoader: a TensorDataset is batched with one gather per batch, never per-example get()', () => {

@@ -182,6 +182,11 @@ test('loadIdxFolder / loadMnistFolder / loadFashionMnist on a folder with the st
     const both = load(folder, { flatten: true });
     assert.deepEqual(both.train.x.shape, [12, 12]);
     assert.deepEqual(both.test.x.shape, [5, 12]);
+    // The train pair (gzipped) and the t10k pair (plain) are each read from their own files.
+    assert.deepEqual(both.train.y.toArray(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    assert.deepEqual(both.test.y.toArray(), [0, 1, 2, 3, 4]);
+    assertClose(both.train.x.data[11 * 12 + 3], ((11 * 7 + 3) % 256) / 255);
+    assertClose(both.test.x.data[4 * 12 + 11], ((4 * 7 + 11) % 256) / 255);
   }
   const empty = join(dir, 'empty');
   mkdirSync(empty);

@@ -11,11 +11,15 @@ import { trainLogisticRegression } from '../../examples/logistic-regression.js';
 import { trainMnist } from '../../examples/mnist-mlp.js';
 import { trainSine } from '../../examples/custom-loop.js';
 import { inspectGradients } from '../../examples/inspect-gradients.js';
+import { manualSeed, randn } from '../../src/index.js';
+import { loadMnist } from '../../src/data/index.js';
+import { assertClose } from '../helpers.js';
 
 test('examples/xor-by-hand: the 2-2-1 sigmoid network learns XOR', () => {
   const { outputs, loss } = trainXorByHand();
   assert.ok(loss < 0.02, `loss ${loss}`);
   const expected = [0, 1, 1, 0];
+  assert.equal(outputs.length, 4);
   outputs.forEach((o, i) => assert.equal(o > 0.5 ? 1 : 0, expected[i], `output ${i} = ${o}`));
 });
 
@@ -61,6 +65,16 @@ test('examples/mnist-mlp: a 784-128-10 MLP reaches ≥ 85% test accuracy on a sm
     assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 500, 'the confusion matrix counts every test digit');
     const diagonal = r.confusion.reduce((s, row, i) => s + row[i], 0);
     assert.equal(diagonal / 500, r.testAccuracy, 'the diagonal holds the correct predictions');
+    // Independently of accuracy() and confusionMatrix(): the same seeded split (trainMnist seeds 0
+    // before loadMnist), its test labels against the returned argmax predictions.
+    manualSeed(0);
+    const labels = Array.from(loadMnist({ train: 3000, test: 500, flatten: true }).test.y.data);
+    assert.equal(r.predictions.length, 500);
+    const hits = r.predictions.filter((p, i) => p === labels[i]).length;
+    assert.equal(r.testAccuracy, hits / 500, 'testAccuracy is the share of predictions equal to the labels');
+    const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    labels.forEach((t, i) => confusion[t][r.predictions[i]]++);
+    assert.deepEqual(r.confusion, confusion, 'confusion[true][predicted] counts the predictions');
     assert.ok(existsSync(`${r.modelPath}.json`) && existsSync(`${r.modelPath}.safetensors`));
     assert.deepEqual(r.reloadedPredictions, r.predictions);
     assert.equal(r.reloadedMaxDiff, 0);
@@ -78,9 +92,32 @@ test('examples/custom-loop: a hand-written loop with DataLoader, Adam and a sche
 
 test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ_next) and ∂E/∂W = δ yᵀ equal autodiff; gradcheck passes', () => {
   const r = inspectGradients();
+  assert.deepEqual(Object.keys(r.errors).sort(), ['dW1', 'dW2', 'db1', 'delta', 'deltaOut', 'dy']);
   for (const [name, err] of Object.entries(r.errors)) assert.ok(err <= 1e-6, `${name}: |autodiff − formula| = ${err}`);
   assert.ok(r.gradcheckError < 1e-6, `gradcheck error ${r.gradcheckError}`);
   assert.deepEqual(r.deltaAutodiff.shape, [2, 1]);
   assert.deepEqual(r.dW1Autodiff.shape, [2, 3]);
   assert.ok(Array.from(r.dW1Autodiff.data).some((v) => Math.abs(v) > 1e-3), 'the gradients are not trivially zero');
+
+  // The same forward and backward pass in plain float64 JavaScript, from the example's seeded weights
+  // (manualSeed(4), then W1 = randn([2, 3]), b1 = 0, W2 = randn([1, 2]), b2 = 0), x = [1, −0.5, 2], d = 1.
+  manualSeed(4);
+  const W1 = randn([2, 3]).toArray() as number[][];
+  const W2 = (randn([1, 2]).toArray() as number[][])[0];
+  const x = [1, -0.5, 2];
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const z = W1.map((row) => row.reduce((a, w, k) => a + w * x[k], 0));
+  const y = z.map(sig);
+  const o = sig(W2[0] * y[0] + W2[1] * y[1]);
+  const deltaOut = o * (1 - o) * (o - 1); // f'(z_out) · (o − d)
+  const delta = y.map((yi, j) => yi * (1 - yi) * W2[j] * deltaOut); // f'(z) ⊙ (W2ᵀ δ_out)
+  const dW1 = delta.map((dj) => x.map((xk) => dj * xk)); // δ xᵀ
+  assertClose(r.z, z.map((v) => [v]), 1e-6, 1e-5);
+  assertClose(r.y, y.map((v) => [v]), 1e-6, 1e-5);
+  assertClose(r.o, [[o]], 1e-6, 1e-5);
+  assertClose(r.E, 0.5 * (o - 1) ** 2, 1e-7, 1e-5);
+  assertClose(r.deltaAutodiff, delta.map((v) => [v]), 1e-7, 1e-5);
+  assertClose(r.deltaFormula, delta.map((v) => [v]), 1e-7, 1e-5);
+  assertClose(r.dW1Autodiff, dW1, 1e-7, 1e-5);
+  assertClose(r.dW1Formula, dW1, 1e-7, 1e-5);
 });

@@ -24,11 +24,20 @@ test('softmax + cross-entropy on a batch: ∂L/∂s = (P − Y)/m and ∂L/∂W 
   const labels = [1, 0, 4, 2];
   const s = bp.matmul(X, W).retainGrad();
   bp.crossEntropy(s, tensor(labels)).backward();
-  const P = bp.softmax(s.detach(), 1);
-  const Y = bp.oneHot(labels, 5);
-  const expected = bp.div(bp.sub(P, Y), 4);
-  assertClose(s.grad!, expected.toArray() as number[][], 1e-6);
-  assertClose(W.grad!, bp.matmul(bp.transpose(X), expected).toArray() as number[][], 1e-6);
+  // The lecture formulas in plain JavaScript (float64), independent of the library's ops:
+  // s = XW, P = softmax(s) row by row, G = (P − Y)/m, ∂L/∂W = XᵀG.
+  const x = X.toArray() as number[][];
+  const w = W.detach().toArray() as number[][];
+  const sHand = x.map((row) => w[0].map((_, j) => row.reduce((acc, v, k) => acc + v * w[k][j], 0)));
+  const G = sHand.map((row, i) => {
+    const mx = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - mx));
+    const z = e.reduce((a, b) => a + b, 0);
+    return e.map((v, j) => (v / z - (j === labels[i] ? 1 : 0)) / 4);
+  });
+  const dW = w.map((_, k) => w[0].map((__, j) => x.reduce((acc, row, i) => acc + row[k] * G[i][j], 0)));
+  assertClose(s.grad!, G, 1e-6);
+  assertClose(W.grad!, dW, 1e-6);
 });
 
 test('cross-entropy from indices, one-hot and probabilities agree; −s_y + log Σ e^s', () => {
@@ -43,8 +52,16 @@ test('cross-entropy from indices, one-hot and probabilities agree; −s_y + log 
 test('KL divergence = cross-entropy − entropy of the target', () => {
   const d = tensor([[0.2, 0.5, 0.3]]);
   const s = tensor([[0.1, 1.2, -0.4]]);
-  const ce = bp.crossEntropy(s, d).item();
-  const H = -[0.2, 0.5, 0.3].reduce((a, p) => a + p * Math.log(p), 0);
+  // By hand: q = softmax(s), CE = −Σ d log q, H = −Σ d log d, KL = Σ d log(d/q) = CE − H.
+  const sv = [0.1, 1.2, -0.4];
+  const dv = [0.2, 0.5, 0.3];
+  const logZ = Math.log(sv.reduce((a, v) => a + Math.exp(v), 0));
+  const ce = -dv.reduce((a, p, i) => a + p * (sv[i] - logZ), 0);
+  const H = -dv.reduce((a, p) => a + p * Math.log(p), 0);
+  // torch 1.13: F.cross_entropy(s, d) = 1.128378987312317, F.kl_div(log_softmax(s, 1), d, reduction='sum') = 0.09872597455978394
+  assertClose(ce, 1.128378987312317, 1e-6);
+  assertClose(ce - H, 0.09872597455978394, 1e-6);
+  assertClose(bp.crossEntropy(s, d).item(), ce, 1e-6);
   assertClose(bp.klDiv(bp.logSoftmax(s, 1), d).item(), ce - H, 1e-6);
 });
 
@@ -56,10 +73,18 @@ test('binary cross-entropy: formula, finite at 0 and 1, and the stable logits fo
   const L = bp.binaryCrossEntropy(sat, tensor([1, 1]), { reduction: 'sum' });
   assertClose(L, 100, 1e-4); // log clamped at −100
   L.backward();
+  // torch 1.13: p = [0., 1.] (requires_grad), F.binary_cross_entropy(p, [1., 1.], reduction='sum').backward()
+  // → p.grad = [-1.0000e+12, 0.] (PyTorch divides by max(p(1 − p), 1e-12)); finite at both ends.
   assert.ok(Array.from(sat.grad!.data).every(Number.isFinite));
+  assertClose(sat.grad!, [-1e12, 0], 0, 1e-6);
   const z = tensor([3, -2, 0, 8]);
   const t = tensor([1, 0, 1, 0]);
-  assertClose(bp.binaryCrossEntropyWithLogits(z, t), bp.binaryCrossEntropy(bp.clamp(bp.sigmoid(z), 1e-30, 1), t).item(), 1e-4);
+  // By hand, the stable form max(z, 0) − z·d + log(1 + e^−|z|), averaged: 2.217249487387389;
+  // torch 1.13 F.binary_cross_entropy_with_logits gives 2.217249631881714 (float32).
+  const hand = [3, -2, 0, 8].reduce((a, zi, i) => a + Math.max(zi, 0) - zi * [1, 0, 1, 0][i] + Math.log1p(Math.exp(-Math.abs(zi))), 0) / 4;
+  assertClose(hand, 2.217249487387389, 1e-12);
+  assertClose(bp.binaryCrossEntropyWithLogits(z, t), hand, 1e-6);
+  assertClose(bp.binaryCrossEntropy(bp.clamp(bp.sigmoid(z), 1e-30, 1), t), hand, 1e-5);
 });
 
 test('a single-output network [N,1] takes targets [N] (reshaped, as Keras does); other mismatches are errors', () => {

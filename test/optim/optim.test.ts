@@ -139,7 +139,8 @@ test('zeroGrad sets gradients to null and step skips parameters without a gradie
   opt.step();
   assert.deepEqual(Array.from(frozen.data), [5, 6]);
   assert.equal(opt.state.has(frozen), false);
-  assert.notDeepEqual(Array.from(w.data), [1, 2]);
+  // Adam's first step, by hand: m̂ = g, v̂ = g², θ ← θ − lr·g/(|g| + ε) = θ − 0.1·sign(g) (to 1e-8).
+  assertClose(Array.from(w.data), [0.9, 2.1], 1e-6, 1e-6);
   opt.zeroGrad();
   assert.equal(w.grad, null);
   assert.equal(frozen.grad, null);
@@ -245,6 +246,11 @@ test('stateDict is plain JSON data: buffers as number arrays, steps as numbers, 
   assert.equal(sd.state['0'].step, 1);
   assert.ok(Array.isArray(sd.state['0'].expAvg));
   assert.ok(Array.isArray(sd.state['1'].maxExpAvgSq));
+  // After one step from zero state: m = (1 − β₁)·g, v = (1 − β₂)·g², max v = v (float32 buffers).
+  assertClose(sd.state['0'].expAvg as number[], [0.1 * 0.5, 0.1 * -1], 1e-9, 1e-6);
+  assertClose(sd.state['0'].expAvgSq as number[], [0.001 * 0.25, 0.001 * 1], 1e-10, 1e-6);
+  assertClose(sd.state['1'].expAvg as number[], [0.1 * 2], 1e-9, 1e-6);
+  assertClose(sd.state['1'].maxExpAvgSq as number[], [0.001 * 4], 1e-10, 1e-6);
   assert.deepEqual(JSON.parse(JSON.stringify(sd)), sd);
 });
 

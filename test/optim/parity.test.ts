@@ -89,7 +89,10 @@ for (const c of fixture.cases) {
     const b = tensor(fixture.b0, { requiresGrad: true });
     const opt = makeOptimizer(c, W, b);
     const sched = makeSchedule(c, opt);
+    assert.equal(c.steps.length, 5, `${c.name}: the fixture records 5 steps`);
     c.steps.forEach((expected, k) => {
+      // A schedule case records the lr after every step; a case without one records none.
+      assert.equal(expected.lr !== undefined, c.schedule !== undefined, `${c.name} step ${k + 1}: lr recorded iff the case has a schedule`);
       opt.zeroGrad();
       const E = loss(W, b);
       assertClose(E.item(), expected.loss, ATOL, RTOL, `${c.name} step ${k + 1} loss`);

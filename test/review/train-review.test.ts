@@ -119,6 +119,9 @@ test('maxSteps is a budget: no step is taken once it is spent (maxSteps 0, or a 
   const m2 = bp.mlp([2, 2]);
   const h2 = bp.fit(m2, { x, y }, { ...base, optimizer: new bp.SGD(m2.parameters(), { lr: 0.1 }), epochs: 3, maxSteps: 5, resumeFrom: path });
   assert.equal(h2.steps, 5, 'a run resumed with its budget already spent takes one more step');
+  assert.equal(h2.stopReason, 'maxSteps');
+  // No step taken: the resumed weights are exactly the checkpointed ones (those m1 ended with).
+  assert.deepEqual(weightsOf(m2), weightsOf(m1), 'a resumed run at its budget changed the weights');
 });
 
 test('evaluate() defaults to threshold 0 for a logits loss, as fit does (accuracies agree)', () => {
@@ -185,16 +188,34 @@ test('CLI predict on a model trained with nll (LogSoftmax output) prints probabi
   assert.equal(r.code, 0, r.err);
   const rows = [...r.out.matchAll(/probabilities \[([^\]]*)\]/g)].map((m) => m[1].split(',').map(Number));
   assert.equal(rows.length, 2);
-  for (const p of rows) {
-    assert.ok(p.every((v) => v >= 0 && v <= 1), `probabilities out of [0, 1]: ${p.join(', ')}`);
-    assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 0.01, `probabilities do not sum to 1: ${p.join(', ')}`);
-  }
+  // Expected by hand: softmax(W x + b) in float64 from the saved weights (exp of the LogSoftmax output).
+  const W = model.stateDict()['0.weight'].toArray() as number[][];
+  const b = model.stateDict()['0.bias'].toArray() as number[];
+  const inputs = [[0.5, -1], [2, 1]];
+  const expected = inputs.map((xv) => {
+    const s = W.map((row, k) => row[0] * xv[0] + row[1] * xv[1] + b[k]);
+    const e = s.map((v) => Math.exp(v - Math.max(...s)));
+    const z = e.reduce((acc, v) => acc + v, 0);
+    return e.map((v) => v / z);
+  });
+  rows.forEach((p, i) => {
+    assert.equal(p.length, 3);
+    // printed with 3 decimals
+    p.forEach((v, k) => assert.ok(Math.abs(v - expected[i][k]) <= 0.0005 + 1e-9, `sample ${i}: printed ${p.join(', ')}, expected ${expected[i].map((q) => q.toFixed(4)).join(', ')}`));
+  });
+  const classes = [...r.out.matchAll(/class (\d)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(classes, expected.map((p) => p.indexOf(Math.max(...p))));
 });
 
 test('CLI train --epochs overrides the epoch budget of the perceptron presets', () => {
   // With seed 0 the AND perceptron needs 6 epochs; --epochs 2 must stop it after 2.
   const r = cli('train', '--preset', 'and', '--epochs', '2', '--progress', 'none', '--out', join(dir, 'and2'));
-  assert.match(r.out, /within 2 epochs|after [12] epoch/, r.out);
+  // Without --epochs: "perceptron converged after 6 epoch(s) (mistakes per epoch: 2, 3, 3, 2, 1, 0)".
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /perceptron did NOT converge within 2 epochs/, r.out);
+  const history = JSON.parse(readFileSync(join(dir, 'and2', 'history.json'), 'utf8')) as { converged: boolean; mistakesPerEpoch: number[] };
+  assert.equal(history.converged, false);
+  assert.deepEqual(history.mistakesPerEpoch, [2, 3], 'exactly two epochs were run');
 });
 
 test('CLI config data.test = 0 is refused up front or trains and saves the model (not exit 1 after training)', () => {
@@ -269,5 +290,8 @@ test('CLI eval --data csv:FILE maps text labels to the class indices the model w
   const r = cli('eval', out, '--data', `csv:${join(dir, 'held.csv')}`);
   assert.equal(r.code, 0, r.err);
   const acc = Number(/accuracy ([\d.]+) %/.exec(r.out)?.[1]);
-  assert.ok(acc >= 90, `a perfect model scores ${acc} % because b, c are renumbered 0, 1 in the held-out file`);
+  assert.equal(acc, 100, `a perfect model scores ${acc} % (b, c renumbered 0, 1 in the held-out file?)`);
+  // 60 held-out rows, 30 of class b (index 1) and 30 of c (index 2), all on the diagonal; none of a.
+  assert.match(r.out, /held\.csv: 60 samples/);
+  assert.match(r.out, /\n0\s+0\s+0\s+0\n1\s+0\s+30\s+0\n2\s+0\s+0\s+30/, r.out);
 });

@@ -47,6 +47,33 @@ test('samples are reshuffled each epoch from the seed: same seed, same result; m
   assert.deepEqual(a.w, b.w);
   assert.equal(a.h.epochs.at(-1)!.accuracy, 1);
   assert.deepEqual(Object.keys(a.h.epochs[0]), ['epoch', 'loss', 'accuracy', 'lr']);
+
+  // The order in which the model sees the samples: a model that records the rows it is given.
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < 64; i++) rowOf.set(`${data.x.data[2 * i]},${data.x.data[2 * i + 1]}`, i);
+  class Recorder extends bp.Module {
+    net = bp.mlp([2, 4, 2]);
+    seen: number[] = [];
+    override forward(x: bp.Tensor): bp.Tensor {
+      if (this.training) for (let r = 0; r < x.shape[0]; r++) this.seen.push(rowOf.get(`${x.data[2 * r]},${x.data[2 * r + 1]}`) ?? -1);
+      return this.net.forward(x);
+    }
+  }
+  const orders = (seed: number): number[][] => {
+    bp.manualSeed(seed);
+    const rec = new Recorder();
+    bp.fit(rec, data, { loss: 'crossEntropy', optimizer: new SGD(rec.parameters(), { lr: 0.2 }), epochs: 3, batchSize: 8, progress: 'none' });
+    assert.equal(rec.seen.length, 3 * 64, 'every sample once per epoch');
+    return [0, 1, 2].map((e) => rec.seen.slice(64 * e, 64 * (e + 1)));
+  };
+  const identity = Array.from({ length: 64 }, (_, i) => i);
+  const first = orders(5);
+  for (const o of first) assert.deepEqual([...o].sort((p, q) => p - q), identity, 'each epoch is a permutation of the samples');
+  assert.notDeepEqual(first[0], identity, 'shuffled');
+  assert.notDeepEqual(first[1], first[0], 'reshuffled in epoch 2');
+  assert.notDeepEqual(first[2], first[1], 'reshuffled in epoch 3');
+  assert.deepEqual(orders(5), first, 'the same seed gives the same orders');
+  assert.notDeepEqual(orders(6)[0], first[0], 'another seed gives another order');
 });
 
 test('stopping on |ΔLoss| < ε and on ‖∇‖ < ε', () => {
@@ -81,21 +108,29 @@ test('a loss that becomes NaN/Inf stops training, names the step, and keeps the 
   const x = bp.randn([16, 3]);
   const y = bp.randn([16, 1]);
   const m = bp.mlp([3, 8, 1]);
-  const lines: string[] = [];
-  const snapshots: number[][] = [];
+  const weights = (): number[][] => m.parameters().map((p) => Array.from(p.data));
+  // snapshots[0] = the initial weights, snapshots[k] = the weights after update k.
+  const snapshots: number[][][] = [weights()];
+  const losses: number[] = [];
   const h = bp.fit(m, { x, y }, {
     loss: 'mse', optimizer: new SGD(m.parameters(), { lr: 50 }), epochs: 100, batchSize: 'full', progress: 'none',
-    callbacks: [{ onBatchEnd: () => { snapshots.push(Array.from(m.parameters()[0].data)); lines.push('step'); } }],
+    callbacks: [{ onBatchEnd: (_step, logs) => { snapshots.push(weights()); losses.push(logs.loss); } }],
   });
   assert.equal(h.stopReason, 'nonFinite');
-  assert.match(h.message, new RegExp(`loss became (NaN|Infinity) at step ${h.steps + 1} \\(epoch ${h.steps + 1}, batch 1\\)`));
-  const w = Array.from(m.parameters()[0].data);
-  assert.ok(w.every(Number.isFinite), 'weights are finite');
-  // The kept weights are those before the last update (the ones that still gave a finite loss).
-  const prev = snapshots.length >= 2 ? snapshots[snapshots.length - 2] : null;
-  if (prev) assert.deepEqual(w, prev);
+  // From seed 3 with lr 50 the loss is finite for 3 full-batch steps and infinite at the 4th.
+  assert.equal(h.steps, 3);
+  assert.equal(snapshots.length, h.steps + 1, 'one snapshot per finished step (plus the initial weights)');
+  assert.ok(losses.every(Number.isFinite));
+  assert.match(h.message, /loss became (NaN|Infinity) at step 4 \(epoch 4, batch 1\)/);
+  const w = weights();
+  assert.ok(w.every((p) => p.every(Number.isFinite)), 'weights are finite');
+  // The weights after step 3 give the non-finite loss; the last weights that gave a finite loss
+  // (at step 3) are those before its update, i.e. after step 2.
+  assert.deepEqual(w, snapshots[h.steps - 1]);
+  assert.notDeepEqual(w, snapshots[h.steps], 'the weights that overflowed are not kept');
   const out = bp.evaluate(m, { x, y }, { loss: 'mse' }).loss;
   assert.ok(Number.isFinite(out));
+  assert.ok(Math.abs(out - losses[h.steps - 1]) <= 1e-6 * losses[h.steps - 1], `the kept weights give the loss logged at step 3: ${out} vs ${losses[h.steps - 1]}`);
 });
 
 test('early stopping on a validation metric restores the best weights', () => {
