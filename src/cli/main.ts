@@ -104,7 +104,8 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
   const inFeatures = train.x.shape.slice(1).reduce((a, b) => a * b, 1);
   const model = buildModel(config.model, inFeatures);
-  io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} parameters`);
+  const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
+  io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
   const started = Date.now();
 
