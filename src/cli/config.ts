@@ -2,7 +2,9 @@
  * The training configuration of `backprop train`: presets, validation with errors that name
  * the bad field (`config.optimizer.lr: …`), and building model, optimiser, schedule and data.
  */
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { zeros } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
@@ -21,7 +23,7 @@ export type DataConfig =
   | { name: 'idx'; dir: string; train?: number; test?: number }
   | { name: 'and' | 'or' | 'xor' }
   | { name: 'spirals' | 'circles' | 'moons'; n?: number; noise?: number; testFraction?: number }
-  | { name: 'csv'; path: string; labelColumn?: string | number; testFraction?: number };
+  | { name: 'csv'; path: string; labelColumn?: string | number; testFraction?: number; standardize?: boolean };
 
 /** The model: a builder by name or any saved module config. */
 export type ModelConfig =
@@ -33,7 +35,8 @@ export type ModelConfig =
 /** Optimiser settings. */
 export interface OptimizerConfig {
   type: 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-  lr: number;
+  /** Learning rate η; required for SGD, defaults 1e-3 (Adam, AdamW) and 1e-2 (RMSprop) as in PyTorch. */
+  lr?: number;
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
@@ -45,7 +48,7 @@ export type ScheduleConfig =
   | { type: 'step'; stepSize: number; gamma?: number }
   | { type: 'exponential'; gamma: number }
   | { type: 'inverseTime'; decay: number }
-  | { type: 'cosine'; tMax: number; etaMin?: number };
+  | { type: 'cosine'; tMax?: number; etaMin?: number };
 
 /** Everything `backprop train --config file.json` accepts. */
 export interface TrainConfig {
@@ -58,6 +61,8 @@ export interface TrainConfig {
   schedule?: ScheduleConfig | null;
   batchSize: number | 'full';
   epochs: number;
+  /** Fraction of the training data held out to validate on after each epoch (and for early stopping). */
+  validationSplit?: number;
   stop?: { lossDelta?: number; gradNorm?: number };
   earlyStopping?: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max'; restoreBest?: boolean };
   metrics: MetricName[];
@@ -72,7 +77,7 @@ const mnistMlp: TrainConfig = {
   model: { type: 'mlp', sizes: [784, 128, 10], activation: 'relu' },
   loss: 'crossEntropy',
   optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 },
-  schedule: { type: 'cosine', tMax: 8 },
+  schedule: { type: 'cosine' },
   batchSize: 64,
   epochs: 8,
   metrics: ['accuracy'],
@@ -179,10 +184,10 @@ const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leak
 const LOSSES: readonly LossName[] = ['l2', 'mse', 'mae', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'crossEntropy', 'nll', 'klDiv'];
 
 /** Checks a parsed JSON config (with defaults from the mnist-mlp preset for fields left out). */
-export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp']): TrainConfig {
+export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp'], defaultName = 'custom'): TrainConfig {
   if (!isObj(raw)) fail('config', 'must be a JSON object', raw);
-  checkKeys(raw, 'config', ['name', 'data', 'model', 'loss', 'optimizer', 'schedule', 'batchSize', 'epochs', 'stop', 'earlyStopping', 'metrics', 'l2', 'clipGradNorm', 'seed']);
-  const c: TrainConfig = { ...base, ...(raw as Partial<TrainConfig>), name: typeof raw.name === 'string' ? raw.name : 'custom' };
+  checkKeys(raw, 'config', ['name', 'data', 'model', 'loss', 'optimizer', 'schedule', 'batchSize', 'epochs', 'validationSplit', 'stop', 'earlyStopping', 'metrics', 'l2', 'clipGradNorm', 'seed']);
+  const c: TrainConfig = { ...base, ...(raw as Partial<TrainConfig>), name: typeof raw.name === 'string' ? raw.name : defaultName };
   // data
   if (!isObj(c.data)) fail('config.data', 'must be an object like {"name": "mnist"}', c.data);
   const d = c.data as unknown as Obj;
@@ -190,7 +195,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   const dataKeys: Record<typeof dn, string[]> = {
     mnist: ['train', 'test'], 'fashion-mnist': ['dir', 'train', 'test'], idx: ['dir', 'train', 'test'],
     and: [], or: [], xor: [], spirals: ['n', 'noise', 'testFraction'], circles: ['n', 'noise', 'testFraction'], moons: ['n', 'noise', 'testFraction'],
-    csv: ['path', 'labelColumn', 'testFraction'],
+    csv: ['path', 'labelColumn', 'testFraction', 'standardize'],
   };
   checkKeys(d, 'config.data', ['name', ...dataKeys[dn]]);
   if (dn === 'mnist' || dn === 'fashion-mnist' || dn === 'idx') {
@@ -237,7 +242,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   const o = c.optimizer as unknown as Obj;
   checkKeys(o, 'config.optimizer', ['type', 'lr', 'momentum', 'nesterov', 'weightDecay', 'betas']);
   oneOf(o, 'type', 'config.optimizer', ['sgd', 'adam', 'adamw', 'rmsprop'] as const);
-  num(o, 'lr', 'config.optimizer', { min: 0, exclusiveMin: true });
+  num(o, 'lr', 'config.optimizer', { min: 0, exclusiveMin: true, optional: o.type !== 'sgd' });
   num(o, 'momentum', 'config.optimizer', { min: 0, optional: true });
   num(o, 'weightDecay', 'config.optimizer', { min: 0, optional: true });
   if (c.schedule !== undefined && c.schedule !== null) {
@@ -251,7 +256,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     if (st === 'step') num(s, 'stepSize', 'config.schedule', { min: 1, int: true });
     if (st === 'exponential') num(s, 'gamma', 'config.schedule', { min: 0, exclusiveMin: true });
     if (st === 'inverseTime') num(s, 'decay', 'config.schedule', { min: 0 });
-    if (st === 'cosine') num(s, 'tMax', 'config.schedule', { min: 1, int: true });
+    if (st === 'cosine') num(s, 'tMax', 'config.schedule', { min: 1, int: true, optional: true });
   }
   // training loop
   const t = c as unknown as Obj;
@@ -259,6 +264,8 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   num(t, 'epochs', 'config', { min: 1, int: true });
   num(t, 'seed', 'config', { int: true });
   num(t, 'l2', 'config', { min: 0, optional: true });
+  const vs = num(t, 'validationSplit', 'config', { min: 0, optional: true });
+  if (vs !== undefined && vs >= 1) fail('config.validationSplit', 'must be below 1', vs);
   num(t, 'clipGradNorm', 'config', { min: 0, exclusiveMin: true, optional: true });
   if (!Array.isArray(c.metrics) || !c.metrics.every((x) => x === 'accuracy' || x === 'mae')) fail('config.metrics', "must be a list of 'accuracy' and/or 'mae'", c.metrics);
   if (c.stop !== undefined) {
@@ -277,6 +284,20 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     if (e.monitor !== undefined && (typeof e.monitor !== 'string' || !/^(val[A-Z])?\w*$/.test(e.monitor))) fail('config.earlyStopping.monitor', "must be a metric name such as 'valLoss' or 'valAccuracy'", e.monitor);
     if (e.restoreBest !== undefined && typeof e.restoreBest !== 'boolean') fail('config.earlyStopping.restoreBest', 'must be true or false', e.restoreBest);
   }
+  // Build optimiser and schedule once over a stand-in parameter, so their own checks (betas,
+  // Nesterov, gamma, …) report before any data is loaded, under the config's field names.
+  try {
+    const opt = buildOptimizer(c.optimizer, [zeros([1], { requiresGrad: true })]);
+    try {
+      buildSchedule(c.schedule, opt, c.epochs);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`config.schedule: ${e.message}`);
+      throw e;
+    }
+  } catch (e) {
+    if (e instanceof ConfigError && !e.message.startsWith('config.')) throw new ConfigError(`config.optimizer: ${e.message}`);
+    throw e;
+  }
   return c;
 }
 
@@ -284,7 +305,10 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
 export interface LoadedData {
   train: { x: Tensor; y: Tensor };
   test: { x: Tensor; y: Tensor } | null;
+  /** Class names by label index, when known (text labels in a CSV, Fashion-MNIST). */
   classes?: string[];
+  /** Feature statistics the inputs were standardised with (CSV), to apply again at prediction time. */
+  standardizer?: data.StandardizerState;
 }
 
 /** Train and test data for a data config. */
@@ -296,12 +320,16 @@ export function loadData(d: DataConfig): LoadedData {
     }
     case 'fashion-mnist':
     case 'idx': {
-      const r = d.name === 'fashion-mnist' ? data.loadFashionMnist(d.dir) : data.loadMnistFolder(d.dir);
+      const dir = d.name === 'fashion-mnist' ? d.dir ?? data.FASHION_MNIST_DIR : d.dir;
+      if (!existsSync(dir)) {
+        throw new ConfigError(`config.data: no folder ${dir}${d.name === 'fashion-mnist' && !d.dir ? " (on Debian: apt-get install dataset-fashion-mnist; or set data.dir)" : ''}`);
+      }
+      const r = d.name === 'fashion-mnist' ? data.loadFashionMnist(dir) : data.loadMnistFolder(dir);
       const flat = (s: { x: Tensor; y: Tensor }, n?: number) => {
         const k = Math.min(n ?? s.x.shape[0], s.x.shape[0]);
         return { x: s.x.slice(0, k).reshape([k, -1]), y: s.y.slice(0, k) };
       };
-      return { train: flat(r.train, d.train), test: flat(r.test, d.test) };
+      return { train: flat(r.train, d.train), test: flat(r.test, d.test), ...(d.name === 'fashion-mnist' ? { classes: [...data.FASHION_MNIST_CLASSES] } : {}) };
     }
     case 'and': case 'or': case 'xor': {
       const fn = d.name === 'and' ? data.andData : d.name === 'or' ? data.orData : data.xorData;
@@ -317,8 +345,18 @@ export function loadData(d: DataConfig): LoadedData {
     case 'csv': {
       const c = data.loadCsv(d.path, { labelColumn: d.labelColumn ?? -1 });
       if (!c.y) throw new ConfigError(`config.data: ${d.path} has no label column`);
-      const split = data.trainTestSplit(c.x, c.y, { testFraction: d.testFraction ?? 0.2 });
-      return { train: split.train, test: split.test, classes: c.classes };
+      // Class labels (text, or few whole numbers) are split stratified, so every class is in both parts.
+      const isClasses = c.classes !== undefined || (c.y.data.every(Number.isInteger) && new Set(c.y.data).size <= Math.max(2, c.y.size / 5));
+      const split = data.trainTestSplit(c.x, c.y, { testFraction: d.testFraction ?? 0.2, stratify: isClasses });
+      if (d.standardize === false) return { train: split.train, test: split.test, classes: c.classes };
+      // Features on very different scales train badly: standardise with the training part's statistics.
+      const st = new data.Standardizer().fit(split.train.x);
+      return {
+        train: { x: st.transform(split.train.x), y: split.train.y },
+        test: { x: st.transform(split.test.x), y: split.test.y },
+        classes: c.classes,
+        standardizer: st.toJSON(),
+      };
     }
   }
 }
@@ -341,22 +379,25 @@ export function buildModel(m: ModelConfig, inFeatures: number): Module {
 export function buildOptimizer(o: OptimizerConfig, params: Tensor[]): OptimizerLike {
   const wd = o.weightDecay ?? 0;
   switch (o.type) {
-    case 'sgd': return new SGD(params, { lr: o.lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: wd });
-    case 'adam': return new Adam(params, { lr: o.lr, weightDecay: wd, ...(o.betas ? { betas: o.betas } : {}) });
-    case 'adamw': return new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01, ...(o.betas ? { betas: o.betas } : {}) });
-    case 'rmsprop': return new RMSprop(params, { lr: o.lr, momentum: o.momentum ?? 0, weightDecay: wd });
+    case 'sgd':
+      if (o.lr === undefined) throw new ConfigError('config.optimizer.lr: SGD needs a learning rate, e.g. 0.1');
+      return new SGD(params, { lr: o.lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: wd });
+    case 'adam': return new Adam(params, { lr: o.lr ?? 1e-3, weightDecay: wd, ...(o.betas ? { betas: o.betas } : {}) });
+    case 'adamw': return new AdamW(params, { lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 0.01, ...(o.betas ? { betas: o.betas } : {}) });
+    case 'rmsprop': return new RMSprop(params, { lr: o.lr ?? 1e-2, momentum: o.momentum ?? 0, weightDecay: wd });
   }
 }
 
 /** Builds the learning-rate schedule a config describes. */
-export function buildSchedule(s: ScheduleConfig | null | undefined, optimizer: OptimizerLike): SchedulerLike | undefined {
+export function buildSchedule(s: ScheduleConfig | null | undefined, optimizer: OptimizerLike, epochs: number): SchedulerLike | undefined {
   if (!s) return undefined;
   const opt = optimizer as SGD;
   switch (s.type) {
     case 'step': return new StepLR(opt, { stepSize: s.stepSize, gamma: s.gamma ?? 0.1 });
     case 'exponential': return new ExponentialLR(opt, { gamma: s.gamma });
     case 'inverseTime': return new InverseTimeLR(opt, { decay: s.decay });
-    case 'cosine': return new CosineAnnealingLR(opt, { tMax: s.tMax, etaMin: s.etaMin ?? 0 });
+    // Without tMax the cosine spans the whole run, however many epochs it has.
+    case 'cosine': return new CosineAnnealingLR(opt, { tMax: s.tMax ?? epochs, etaMin: s.etaMin ?? 0 });
   }
 }
 

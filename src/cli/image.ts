@@ -62,19 +62,13 @@ function readPgm(bytes: Buffer, path: string): { width: number; height: number; 
   return { width: w, height: h, grey };
 }
 
-/** An image file as one MNIST-like digit: [1, 784] grey levels in [0, 1], light on dark. */
-export function readDigit(path: string): Tensor {
-  const { width, height, grey } = readGrey(path);
-  let mean = 0;
-  for (const v of grey) mean += v;
-  mean /= grey.length;
-  if (mean > 0.5) for (let i = 0; i < grey.length; i++) grey[i] = 1 - grey[i];
-  // Area-average resampling to 28×28.
-  const out = new Float32Array(784);
-  for (let oy = 0; oy < 28; oy++) {
-    for (let ox = 0; ox < 28; ox++) {
-      const y0 = (oy * height) / 28, y1 = ((oy + 1) * height) / 28;
-      const x0 = (ox * width) / 28, x1 = ((ox + 1) * width) / 28;
+/** Area-average resampling of the box (x0, y0, w, h) of a grey image to outW × outH. */
+function resample(grey: Float32Array, width: number, box: { x0: number; y0: number; w: number; h: number }, outW: number, outH: number): Float32Array {
+  const out = new Float32Array(outW * outH);
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const y0 = box.y0 + (oy * box.h) / outH, y1 = box.y0 + ((oy + 1) * box.h) / outH;
+      const x0 = box.x0 + (ox * box.w) / outW, x1 = box.x0 + ((ox + 1) * box.w) / outW;
       let s = 0, wsum = 0;
       for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
         const wy = Math.min(y + 1, y1) - Math.max(y, y0);
@@ -84,8 +78,48 @@ export function readDigit(path: string): Tensor {
           wsum += wx * wy;
         }
       }
-      out[oy * 28 + ox] = wsum > 0 ? s / wsum : 0;
+      out[oy * outW + ox] = wsum > 0 ? s / wsum : 0;
     }
+  }
+  return out;
+}
+
+/**
+ * An image file as one MNIST-like digit, [1, 784] in [0, 1], prepared as MNIST's digits were:
+ * light ink on a dark background (inverted if needed), cropped to the ink, scaled so its longer
+ * side is 20 pixels (keeping the aspect ratio), and centred by its centre of mass in 28×28.
+ */
+export function readDigit(path: string): Tensor {
+  const { width, height, grey } = readGrey(path);
+  if (width < 8 || height < 8) throw new FileFormatError(`${path}: the image is ${width}×${height} pixels; a digit needs at least 8×8`);
+  let mean = 0;
+  for (const v of grey) mean += v;
+  mean /= grey.length;
+  if (mean > 0.5) for (let i = 0; i < grey.length; i++) grey[i] = 1 - grey[i];
+  // Crop to the ink: pixels clearly brighter than the background.
+  let lo = Infinity, hi = -Infinity;
+  for (const v of grey) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const cut = lo + 0.2 * (hi - lo);
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    if (grey[y * width + x] > cut) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  }
+  if (x1 < 0 || hi - lo < 0.1) throw new FileFormatError(`${path}: no digit found (the image is almost uniform)`);
+  // Rescale so grey levels span [0, 1] with the background at 0.
+  for (let i = 0; i < grey.length; i++) grey[i] = Math.max(0, (grey[i] - lo) / (hi - lo));
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const scale = 20 / Math.max(bw, bh);
+  const sw = Math.max(1, Math.round(bw * scale)), sh = Math.max(1, Math.round(bh * scale));
+  const digit = resample(grey, width, { x0, y0, w: bw, h: bh }, sw, sh);
+  // Centre of mass of the scaled digit, placed at the centre of the 28×28 field.
+  let m = 0, cx = 0, cy = 0;
+  for (let y = 0; y < sh; y++) for (let x = 0; x < sw; x++) { const v = digit[y * sw + x]; m += v; cx += v * x; cy += v * y; }
+  const ox = Math.round(14 - (m > 0 ? cx / m : sw / 2) - 0.5);
+  const oy = Math.round(14 - (m > 0 ? cy / m : sh / 2) - 0.5);
+  const out = new Float32Array(784);
+  for (let y = 0; y < sh; y++) for (let x = 0; x < sw; x++) {
+    const tx = x + ox, ty = y + oy;
+    if (tx >= 0 && tx < 28 && ty >= 0 && ty < 28) out[ty * 28 + tx] = digit[y * sw + x];
   }
   return new Tensor(out, [1, 784]);
 }

@@ -3,7 +3,7 @@
  * diverged, a file is corrupt), 2 bad usage (unknown option, invalid config field).
  */
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, ConfigError, FileFormatError, ShapeError, ValueError } from '../errors.js';
 import { Tensor, tensor } from '../tensor/tensor.js';
@@ -12,6 +12,8 @@ import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/softmax.js';
 import { exp } from '../ops/arith.js';
 import { loadCsv } from '../data/csv.js';
+import { trainTestSplit } from '../data/split.js';
+import { Standardizer, type StandardizerState } from '../data/preprocess.js';
 import { Perceptron, saveModule, loadModule } from '../models/index.js';
 import { lossByName, type LossName } from '../losses/index.js';
 import { fit, evaluate, predict, defaultThreshold } from '../train/fit.js';
@@ -30,6 +32,16 @@ export interface CliIO {
 }
 
 const defaultIO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/** The version in package.json. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** A usage error: exit code 2. */
 class UsageError extends BackpropError {}
@@ -68,15 +80,24 @@ interface TrainFlags {
   resume?: string;
 }
 
-function trainCommand(flags: TrainFlags, io: CliIO): number {
+/** The config of a train run: from --config, --preset, or the run folder of --resume. */
+function resolveTrainConfig(flags: TrainFlags): { config: TrainConfig; outDir: string } {
   if (flags.preset && flags.config) throw new UsageError('use either --preset or --config, not both');
+  if (flags.resume !== undefined && !existsSync(flags.resume)) throw new UsageError(`--resume ${flags.resume}: no such checkpoint file`);
   let config: TrainConfig;
-  if (flags.config) config = validateConfig(readConfigFile(flags.config));
-  else {
+  let defaultOut: string | undefined;
+  if (flags.config) config = validateConfig(readConfigFile(flags.config), undefined, basename(flags.config).replace(/\.json$/i, ''));
+  else if (flags.preset || !flags.resume) {
     const name = flags.preset ?? 'mnist-mlp';
     const preset = PRESETS[name];
     if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
     config = structuredClone(preset);
+  } else {
+    // --resume alone: the run folder holds the config it was started with.
+    const saved = join(dirname(flags.resume), 'config.json');
+    if (!existsSync(saved)) throw new UsageError(`--resume: no config.json beside ${flags.resume}; repeat the run's --preset or --config`);
+    config = validateConfig(readConfigFile(saved));
+    defaultOut = dirname(flags.resume);
   }
   if (flags.epochs !== undefined) {
     config.epochs = flags.epochs;
@@ -93,20 +114,50 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     if (!Number.isInteger(s)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
     config.seed = s;
   }
-  if (flags.resume !== undefined && !existsSync(flags.resume)) throw new UsageError(`--resume ${flags.resume}: no such checkpoint file`);
   // The config's name becomes a folder name: keep it to one plain path segment.
-  const outDir = resolve(flags.out ?? join('runs', config.name.replace(/[^\w.-]+/g, '-').replace(/^\.+/, '') || 'run'));
+  const folder = config.name.replace(/[^\w.-]+/g, '-').replace(/^\.+/, '') || 'run';
+  return { config, outDir: resolve(flags.out ?? defaultOut ?? join('runs', folder)) };
+}
+
+/** JSON-safe metadata: NaN and ±Infinity (a diverged run) become strings instead of failing the save. */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+}
+
+function formatMetrics(prefix: string, logs: Record<string, number>): string {
+  return Object.entries(logs).map(([k, v]) => `${prefix} ${k} ${k === 'accuracy' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4)}`).join(', ');
+}
+
+function trainCommand(flags: TrainFlags, io: CliIO): number {
+  const { config, outDir } = resolveTrainConfig(flags);
   mkdirSync(outDir, { recursive: true });
+  writeFileAtomicSync(join(outDir, 'config.json'), JSON.stringify(config, null, 1));
 
   manualSeed(config.seed);
   const t0 = Date.now();
-  const { train, test, classes } = loadData(config.data);
-  io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  const loaded = loadData(config.data);
+  const { test, classes, standardizer } = loaded;
+  let train = loaded.train;
+  let validation: { x: Tensor; y: Tensor } | undefined;
+  let split = config.validationSplit ?? 0;
+  if (config.earlyStopping && split === 0) {
+    split = 0.1;
+    io.err('note: earlyStopping watches a validation split of 10 % of the training data (set validationSplit to change it); the test set is only used at the end');
+  }
+  if (split > 0) {
+    const isClasses = config.loss === 'crossEntropy' || config.loss === 'nll' || config.metrics.includes('accuracy');
+    const parts = trainTestSplit(train.x, train.y, { testFraction: split, stratify: isClasses });
+    train = parts.train;
+    validation = parts.test;
+  }
+  io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
   const inFeatures = train.x.shape.slice(1).reduce((a, b) => a * b, 1);
   const model = buildModel(config.model, inFeatures);
+  checkOutputsFitLabels(config, model, train.y, inFeatures);
   const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
+  const extraMeta = { ...(classes ? { classes } : {}), ...(standardizer ? { standardizer } : {}) };
   const started = Date.now();
 
   if (model instanceof Perceptron) {
@@ -117,17 +168,20 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     let right = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === y.data[i]) right++;
     const acc = right / y.size;
+    const w = Array.from(model.weight.data);
     io.out(r.converged
       ? `perceptron converged after ${r.epochs} epoch(s) (mistakes per epoch: ${r.mistakes.join(', ')}); training accuracy ${(acc * 100).toFixed(1)} %`
       : `perceptron did NOT converge within ${r.epochs} epochs (the data is not linearly separable?); training accuracy ${(acc * 100).toFixed(1)} %`);
-    const paths = saveModule(model, modelBase, { config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...(classes ? { classes } : {}) });
+    io.out(`learned w = [${w.slice(0, -1).join(', ')}], b = ${w[w.length - 1]}: y = 1 if w·x + b ≥ 0 else −1`);
+    const paths = saveModule(model, modelBase, jsonSafe({ config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...extraMeta }) as Record<string, unknown>);
     writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify({ rule: 'perceptron', converged: r.converged, mistakesPerEpoch: r.mistakes }, null, 1));
     io.out(`saved model: ${paths.json} + ${paths.weights} (mistakes per epoch: ${join(outDir, 'history.json')})`);
     return r.converged ? 0 : 1;
   }
 
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
-  const scheduler = buildSchedule(config.schedule, optimizer);
+  const scheduler = buildSchedule(config.schedule, optimizer, config.epochs);
+  const checkpointPath = join(outDir, 'checkpoint.safetensors');
   const history = fit(model, train, {
     loss: config.loss,
     optimizer,
@@ -135,28 +189,40 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     epochs: config.epochs,
     batchSize: config.batchSize,
     metrics: config.metrics,
-    validationData: test ?? undefined,
+    validationData: validation,
     stop: config.stop,
     earlyStopping: config.earlyStopping,
     l2: config.l2,
     clipGradNorm: config.clipGradNorm,
     progress: flags.progress,
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
-    checkpoint: { path: join(outDir, 'checkpoint.safetensors'), every: Math.max(1, Math.floor(config.epochs / 10)) },
+    checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
   });
   const seconds = (Date.now() - started) / 1000;
   const final = evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
   const which = test ? 'test' : 'training';
-  const summary = Object.entries(final).map(([k, v]) => `${which} ${k} ${k === 'accuracy' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4)}`).join(', ');
-  io.out(`${history.message}; ${history.steps} steps in ${seconds.toFixed(1)} s`);
-  io.out(summary);
-  const paths = saveModule(model, modelBase, { config, [which]: final, seconds, stopReason: history.stopReason, ...(classes ? { classes } : {}) });
+  io.out(`trained ${history.epochs.length} epoch(s), ${history.steps} steps, in ${seconds.toFixed(1)} s${history.stopReason === 'epochs' ? '' : ` — stopped: ${history.message}`}`);
+  io.out(formatMetrics(which, final));
+  const paths = saveModule(model, modelBase, jsonSafe({ config, [which]: final, seconds, stopReason: history.stopReason, ...extraMeta }) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
-  io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')})`);
+  io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
   return history.stopReason === 'nonFinite' ? 1 : 0;
+}
+
+/** For class-index losses, the output layer must have a unit per class: checked before training. */
+function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, inFeatures: number): void {
+  if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
+  const outputs = noGrad(() => model.eval().forward(new Tensor(new Float32Array(inFeatures), [1, inFeatures])));
+  model.train();
+  const units = outputs.shape[outputs.ndim - 1];
+  let top = 0;
+  for (const v of y.data) if (v > top) top = v;
+  if (y.ndim === 1 && top + 1 > units) {
+    throw new ConfigError(`config.model: the model has ${units} output unit(s) but the labels go up to ${top} (${top + 1} classes); ${config.model.type === 'logistic' ? "logistic regression is binary: use an mlp, e.g. {\"type\": \"mlp\", \"sizes\": [" + inFeatures + ", " + (top + 1) + "]}" : `make the last size ${top + 1}`}`);
+  }
 }
 
 function describeData(d: DataConfig): string {
@@ -184,6 +250,23 @@ function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>
   return { model, config, meta: metadata };
 }
 
+/** The class names and input standardisation a model was trained with, from its metadata. */
+function trainedWith(meta: Record<string, unknown>): { classes?: string[]; standardize: (x: Tensor) => Tensor } {
+  const classes = Array.isArray(meta.classes) ? (meta.classes as string[]) : undefined;
+  const st = meta.standardizer ? Standardizer.fromJSON(meta.standardizer as StandardizerState) : null;
+  return { classes, standardize: (x) => (st ? st.transform(x) : x) };
+}
+
+/** Reshapes inputs to the [N, features] the model's first layer takes, when it has one. */
+function fitToModel(model: Module, x: Tensor, what: string): Tensor {
+  const expected = inputSize(model);
+  if (expected === null) return x;
+  if (x.size / Math.max(1, x.shape[0]) !== expected) {
+    throw new ShapeError(`${what}: the model takes ${expected} inputs per sample, but the input has shape [${x.shape.join(', ')}]`);
+  }
+  return x.reshape([x.shape[0], expected]);
+}
+
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
   const { model, config, meta } = loadForCli(modelPath);
   const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
@@ -191,28 +274,34 @@ function evalCommand(modelPath: string, flags: { data?: string; seed?: string },
   const seed = flags.seed !== undefined ? Number(flags.seed) : (config.seed ?? 0);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
   manualSeed(seed);
-  const classes = Array.isArray(meta.classes) ? (meta.classes as string[]) : undefined;
+  const { classes, standardize } = trainedWith(meta);
   let set: { x: Tensor; y: Tensor };
   let which: string;
   if (dataCfg.name === 'csv' && flags.data) {
-    // A file given for evaluation is evaluated whole, with the class names the model was trained on.
+    // A file given for evaluation is evaluated whole, with the class names and feature scaling the model was trained with.
     const c = loadCsv(dataCfg.path, { labelColumn: dataCfg.labelColumn ?? (config.data?.name === 'csv' ? config.data.labelColumn : undefined) ?? -1, classes });
     if (!c.y) throw new UsageError(`eval: ${dataCfg.path} has no label column`);
-    set = { x: c.x, y: c.y };
+    set = { x: standardize(c.x), y: c.y };
     which = dataCfg.path;
   } else {
+    // loadData standardises a CSV split itself, with the same training statistics.
     const { train, test } = loadData(dataCfg);
     set = test ?? train;
     which = test ? 'test set' : 'training set';
   }
   const loss = (config.loss ?? 'crossEntropy') as LossName;
   lossByName(loss);
-  const threshold = defaultThreshold(loss);
-  const expected = inputSize(model);
-  const x = expected !== null && set.x.shape.slice(1).reduce((a, b) => a * b, 1) === expected ? set.x.reshape([set.x.shape[0], expected]) : set.x;
-  const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['accuracy'], threshold });
+  const x = fitToModel(model, set.x, 'eval');
+  const classification = (config.metrics ?? ['accuracy']).includes('accuracy');
   io.out(`${which}: ${set.x.shape[0]} samples`);
-  io.out(`loss (${loss}) ${r.loss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(2)} %`);
+  if (!classification) {
+    const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['mae'] });
+    io.out(`loss (${loss}) ${r.loss.toFixed(4)}, mean absolute error ${r.mae.toFixed(4)}`);
+    return 0;
+  }
+  const threshold = defaultThreshold(loss);
+  const r = evaluate(model, { x, y: set.y }, { loss, metrics: ['accuracy'], threshold });
+  io.out(model instanceof Perceptron ? `accuracy ${(r.accuracy * 100).toFixed(2)} %` : `loss (${loss}) ${r.loss.toFixed(4)}, accuracy ${(r.accuracy * 100).toFixed(2)} %`);
   const out = predict(model, x);
   io.out(`confusion matrix (rows: true class, columns: predicted${classes ? `; classes ${classes.map((c, i) => `${i}=${c}`).join(', ')}` : ''}):`);
   io.out(formatConfusionMatrix(confusionMatrix(out, set.y, classes?.length, threshold)));
@@ -226,40 +315,61 @@ function inputSize(model: Module): number | null {
   return null;
 }
 
+/** Inputs for predict: JSON rows (inline or a .json file), a CSV file of feature rows, or a digit image. */
+function readInputs(input: string, labelColumn: string | number | undefined): Tensor {
+  if (/\.(png|pgm)$/i.test(input)) return readDigit(input);
+  if (/\.csv$/i.test(input)) {
+    if (!existsSync(input)) throw new UsageError(`predict: --input ${input}: no such file`);
+    // A label column, if the file has the training file's one, is ignored.
+    const withLabel = (() => {
+      try {
+        return labelColumn !== undefined ? loadCsv(input, { labelColumn }) : null;
+      } catch {
+        return null;
+      }
+    })();
+    return (withLabel ?? loadCsv(input)).x;
+  }
+  const fromFile = existsSync(input);
+  const text = fromFile ? readFileSync(input, 'utf8') : input;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(fromFile
+      ? `predict: ${input} is not valid JSON (${(e as Error).message}); --input takes JSON rows, a .csv file, or a .png/.pgm image`
+      : `predict: --input is not valid JSON and not an existing file: ${input.slice(0, 60)}`);
+  }
+  const x = tensor(parsed as number[][]);
+  return x.ndim === 1 ? x.reshape([1, -1]) : x;
+}
+
 function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO): number {
-  if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json file, or a PNG/PGM image of a digit)');
+  if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json or .csv file, or a PNG/PGM image of a digit)');
   const { model, config, meta } = loadForCli(modelPath);
-  let x: Tensor;
-  const input = flags.input;
-  if (/\.(png|pgm)$/i.test(input)) x = readDigit(input);
-  else {
-    const text = existsSync(input) ? readFileSync(input, 'utf8') : input;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new UsageError(`predict: --input is neither valid JSON nor an existing file: ${input.slice(0, 60)}`);
-    }
-    x = tensor(parsed as number[][]);
-    if (x.ndim === 1) x = x.reshape([1, -1]);
-  }
-  const expected = inputSize(model);
-  if (expected !== null && x.size / x.shape[0] !== expected) {
-    throw new ShapeError(`predict: the model takes ${expected} inputs per sample, but the input has shape [${x.shape.join(', ')}]`);
-  }
-  if (expected !== null) x = x.reshape([x.shape[0], expected]);
+  const { classes: names, standardize } = trainedWith(meta);
+  const labelColumn = config.data?.name === 'csv' ? config.data.labelColumn : undefined;
+  const x = fitToModel(model, standardize(readInputs(flags.input, labelColumn)), 'predict');
   const out = predict(model, x);
   const multi = out.ndim === 2 && out.shape[1] > 1;
-  // Show probabilities: softmax of logits (crossEntropy), exp of log-probabilities (nll).
+  const classification = (config.metrics ?? ['accuracy']).includes('accuracy');
+  const name = (k: number) => (names?.[k] !== undefined ? ` (${names[k]})` : '');
+  // Probabilities: softmax of logits (crossEntropy), exp of log-probabilities (nll), σ of a logit.
   const probs = !multi ? out : config.loss === 'nll' ? noGrad(() => exp(out)) : config.loss === 'crossEntropy' || config.loss === undefined ? noGrad(() => softmax(out, 1)) : out;
-  const names = Array.isArray(meta.classes) ? (meta.classes as string[]) : null;
   const rows = out.shape[0];
   for (let i = 0; i < rows; i++) {
     if (multi) {
       const c = probs.shape[1];
       const p = Array.from(probs.data.subarray(i * c, (i + 1) * c));
       const best = p.indexOf(Math.max(...p));
-      io.out(`sample ${i}: class ${best}${names?.[best] !== undefined ? ` (${names[best]})` : ''} (p = ${p[best].toFixed(3)}); probabilities [${p.map((v) => v.toFixed(3)).join(', ')}]`);
+      io.out(`sample ${i}: class ${best}${name(best)} (p = ${p[best].toFixed(3)}); probabilities [${p.map((v) => v.toFixed(3)).join(', ')}]`);
+    } else if (model instanceof Perceptron) {
+      io.out(`sample ${i}: output ${out.data[i]} (class ${out.data[i] > 0 ? 1 : 0})`);
+    } else if (classification && config.loss === 'binaryCrossEntropyWithLogits') {
+      const p = 1 / (1 + Math.exp(-out.data[i]));
+      io.out(`sample ${i}: class ${p >= 0.5 ? 1 : 0}${name(p >= 0.5 ? 1 : 0)} (P(class 1) = ${p.toFixed(3)}; logit ${out.data[i].toFixed(4)})`);
+    } else if (classification) {
+      io.out(`sample ${i}: class ${out.data[i] >= 0.5 ? 1 : 0}${name(out.data[i] >= 0.5 ? 1 : 0)} (output ${out.data[i].toFixed(4)})`);
     } else {
       io.out(`sample ${i}: output ${out.data[i].toFixed(4)}`);
     }
@@ -286,6 +396,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
   program
     .name('backprop')
     .description('Build, train, inspect and ship neural networks.')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');

@@ -37,7 +37,9 @@ function matchTarget(y: Tensor, d: Tensor, op: string): Tensor {
   if (sameShape(y.shape, d.shape)) return d;
   const squeeze = (s: readonly number[]) => (s.length === 2 && s[1] === 1 ? [s[0]] : s);
   if (y.size === d.size && sameShape(squeeze(y.shape), squeeze(d.shape))) return ops.reshape(d, y.shape);
-  throw new ShapeError(`${op}: output of shape ${fmtShape(y.shape)} and target of shape ${fmtShape(d.shape)} differ`);
+  const hint = d.ndim === 1 && y.ndim === 2 && y.shape[1] > 1 && y.shape[0] === d.shape[0]
+    ? " (the target looks like class labels: use the 'crossEntropy' loss, or oneHot() the labels)" : '';
+  throw new ShapeError(`${op}: output of shape ${fmtShape(y.shape)} and target of shape ${fmtShape(d.shape)} differ${hint}`);
 }
 
 /**

@@ -36,7 +36,8 @@ export class Linear extends Module {
   }
   override forward(x: Tensor): Tensor {
     if (x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new ShapeError(`Linear(${this.inFeatures}→${this.outFeatures}): input of shape ${fmtShape(x.shape)} should end in ${this.inFeatures} features`);
+      const flat = x.ndim > 2 && x.shape.slice(1).reduce((a, b) => a * b, 1) === this.inFeatures;
+      throw new ShapeError(`Linear(${this.inFeatures}→${this.outFeatures}): input of shape ${fmtShape(x.shape)} should end in ${this.inFeatures} features${flat ? ' (flatten it first: a Flatten layer, or loadMnist({ flatten: true }))' : ''}`);
     }
     return ops.linear(x, this.weight, this.bias);
   }

@@ -49,8 +49,9 @@ export abstract class Module {
 
   /**
    * Registers what was assigned as a field without registerModule/registerParameter, as
-   * PyTorch's attribute assignment does: Module fields become children, and leaf Tensor fields
-   * with requiresGrad become parameters (named after the field, in definition order).
+   * PyTorch's attribute assignment does: Module fields become children, arrays of Modules become
+   * children `name.0`, `name.1`, … (PyTorch's ModuleList naming), and leaf Tensor fields with
+   * requiresGrad become parameters (named after the field, in definition order).
    */
   private discoverFields(): void {
     const modules = new Set(this.children_.values());
@@ -58,6 +59,12 @@ export abstract class Module {
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) {
         if (!modules.has(value) && !this.children_.has(key)) this.children_.set(key, value);
+      } else if (Array.isArray(value) && value.length > 0 && value.every((m) => m instanceof Module)) {
+        // Skip arrays whose modules are registered already (Sequential keeps its layers in one).
+        if (value.some((m: Module) => modules.has(m))) continue;
+        value.forEach((m: Module, i) => {
+          if (!this.children_.has(`${key}.${i}`)) this.children_.set(`${key}.${i}`, m);
+        });
       } else if (value instanceof Tensor && value.requiresGrad && value.isLeaf && !tensors.has(value) && !this.params.has(key)) {
         this.params.set(key, value);
       }

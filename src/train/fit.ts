@@ -215,7 +215,8 @@ function formatLogs(epoch: number, epochs: number, logs: EpochLogs, seconds: num
     if (k === 'epoch') continue;
     parts.push(`${k} ${k === 'lr' ? v.toPrecision(3) : v.toFixed(4)}`);
   }
-  parts.push(`${seconds.toFixed(1)}s`, `${Math.round(steps / Math.max(seconds, 1e-3))} steps/s`);
+  parts.push(`${seconds.toFixed(1)}s`);
+  if (seconds >= 0.05) parts.push(`${Math.round(steps / seconds)} steps/s`); // meaningless for tiny epochs
   return parts.join('  ');
 }
 

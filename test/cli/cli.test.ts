@@ -180,3 +180,102 @@ test('the bin entry point runs as a process and returns the exit code', () => {
   assert.equal(res.status, 2);
   assert.match(res.stderr, /unknown preset 'nope'/);
 });
+
+test('--version prints the package version', () => {
+  const r = cli('--version');
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^\d+\.\d+\.\d+$/);
+});
+
+test('--resume alone continues a run from the config saved in its folder', () => {
+  const out = join(dir, 'resume-spirals');
+  const first = cli('train', '--preset', 'spirals', '--epochs', '6', '--progress', 'none', '--out', out);
+  assert.equal(first.code, 0, first.err);
+  assert.ok(existsSync(join(out, 'config.json')));
+  const r = cli('train', '--resume', join(out, 'checkpoint.safetensors'), '--epochs', '8', '--progress', 'none');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /trained 8 epoch\(s\)/);
+  const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[] };
+  assert.equal(history.epochs.length, 8);
+  assert.match(cli('train', '--resume', join(dir, 'none.safetensors')).err, /no such checkpoint file/);
+});
+
+test('validationSplit holds out training data for per-epoch validation; earlyStopping never watches the test set', () => {
+  const cfg = join(dir, 'val.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'circles', n: 400, noise: 0.05 }, model: { type: 'mlp', sizes: [2, 16, 2] }, optimizer: { type: 'adam', lr: 0.02 }, batchSize: 32, epochs: 30, schedule: null, earlyStopping: { patience: 3 } }));
+  const out = join(dir, 'val');
+  const r = cli('train', '--config', cfg, '--progress', 'none', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /validation split of 10 %/);
+  assert.match(r.err, /288 training samples, 32 validation samples, 80 test samples/);
+  const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: Record<string, number>[] };
+  assert.ok('valLoss' in history.epochs[0]);
+});
+
+test('a CSV with features on different scales is standardised, split by class, and predict/eval reuse the scaling', () => {
+  // Class decided by f1 alone (0–1); f2 is noise on a scale of thousands.
+  let csv = 'f1,f2,label\n';
+  for (let i = 0; i < 300; i++) {
+    const c = i % 3;
+    csv += `${((c + 0.2 + 0.6 * ((i * 7) % 10) / 10) / 3).toFixed(4)},${(5000 + ((i * 7919) % 1000) * 3).toFixed(1)},${['low', 'mid', 'high'][c]}\n`;
+  }
+  writeFileSync(join(dir, 'scaled.csv'), csv);
+  const cfg = join(dir, 'scaled-config.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'csv', path: join(dir, 'scaled.csv'), labelColumn: 'label' }, model: { type: 'mlp', sizes: [2, 16, 3] }, optimizer: { type: 'adam', lr: 0.01 }, epochs: 40, batchSize: 16, schedule: null }));
+  const out = join(dir, 'scaled');
+  const r = cli('train', '--config', cfg, '--progress', 'none', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  const acc = Number(/test accuracy ([\d.]+) %/.exec(r.out)?.[1]);
+  assert.ok(acc >= 95, `test accuracy ${acc} %`);
+  const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { metadata: { standardizer?: { mean: number[] }; classes?: string[] } };
+  assert.deepEqual(meta.metadata.classes, ['high', 'low', 'mid']);
+  assert.ok(meta.metadata.standardizer && Math.abs(meta.metadata.standardizer.mean[1] - 6500) < 100);
+  writeFileSync(join(dir, 'new.csv'), 'f1,f2\n0.1,7000\n0.85,5200\n');
+  const p = cli('predict', out, '--input', join(dir, 'new.csv'));
+  assert.equal(p.code, 0, p.err);
+  assert.match(p.out, /sample 0: class 1 \(low\)/);
+  assert.match(p.out, /sample 1: class 0 \(high\)/);
+  const e = cli('eval', out, '--data', `csv:${join(dir, 'scaled.csv')}`);
+  assert.equal(e.code, 0, e.err);
+  assert.ok(Number(/accuracy ([\d.]+) %/.exec(e.out)?.[1]) >= 95, e.out);
+});
+
+test('eval of a regression model reports loss and MAE, not an accuracy', () => {
+  let csv = 'x,y\n';
+  for (let i = 0; i < 200; i++) csv += `${(i / 100 - 1).toFixed(3)},${(2 * (i / 100 - 1) + 0.5).toFixed(4)}\n`;
+  writeFileSync(join(dir, 'line.csv'), csv);
+  const cfg = join(dir, 'line.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'csv', path: join(dir, 'line.csv'), labelColumn: 'y' }, model: { type: 'mlp', sizes: [1, 1] }, loss: 'mse', metrics: ['mae'], optimizer: { type: 'sgd', lr: 0.1 }, epochs: 30, batchSize: 16, schedule: null }));
+  const out = join(dir, 'line');
+  assert.equal(cli('train', '--config', cfg, '--progress', 'none', '--out', out).code, 0);
+  const e = cli('eval', out);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /loss \(mse\) \d\.\d{4}, mean absolute error 0\.0\d{3}/);
+  assert.doesNotMatch(e.out, /accuracy|confusion/);
+});
+
+test('a model with too few output units for the labels is refused before training, naming the field', () => {
+  const cfg = join(dir, 'few.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'mnist', train: 200, test: 50 }, model: { type: 'mlp', sizes: [784, 32, 5] }, epochs: 1 }));
+  const r = cli('train', '--config', cfg, '--progress', 'none', '--out', join(dir, 'few'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /config.model: the model has 5 output unit\(s\) but the labels go up to 9 \(10 classes\); make the last size 10/);
+  writeFileSync(cfg, JSON.stringify({ optimizer: { type: 'adam', betas: [1.5, 0.9] } }));
+  assert.match(cli('train', '--config', cfg).err, /config.optimizer: .*betas\[0\]/);
+});
+
+test('a diverging run still saves its model, history and curve, and exits 1', () => {
+  const cfg = join(dir, 'diverge.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'spirals', n: 200 }, model: { type: 'mlp', sizes: [2, 16, 2] }, optimizer: { type: 'sgd', lr: 0.5, momentum: 5 }, epochs: 20, schedule: null }));
+  const out = join(dir, 'diverge');
+  const r = cli('train', '--config', cfg, '--progress', 'none', '--out', out);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /stopped: (loss became|the weights became)/);
+  for (const f of ['model.json', 'model.safetensors', 'history.json', 'curve.svg']) assert.ok(existsSync(join(out, f)), f);
+});
+
+test('piping eval into a closed pipe ends quietly (no EPIPE stack trace)', () => {
+  const res = spawnSync('bash', ['-c', `${process.execPath} --conditions=source --import tsx src/cli/bin.ts --help | head -c 1 > /dev/null; echo "status \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  assert.doesNotMatch(res.stderr, /EPIPE|at .*\.js/);
+  assert.match(res.stdout, /status 0/);
+});

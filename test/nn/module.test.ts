@@ -128,3 +128,19 @@ test('every activation of the core has a layer, rebuilt from its config', () => 
     assertClose(rebuilt.forward(x), [expected], 1e-6, 1e-6, `${name} from config`);
   }
 });
+
+test('an array of Modules assigned as a field is registered like a PyTorch ModuleList', () => {
+  bp.manualSeed(0);
+  class Net extends bp.Module {
+    layers = [new Linear(4, 8), new Linear(8, 3)];
+    scale = bp.ones([3], { requiresGrad: true });
+    override forward(x: bp.Tensor): bp.Tensor {
+      return bp.mul(this.layers[1].forward(bp.relu(this.layers[0].forward(x))), this.scale);
+    }
+  }
+  const net = new Net();
+  assert.deepEqual(net.namedParameters().map(([n]) => n), ['scale', 'layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
+  assert.equal(net.numParameters(), 3 + 32 + 8 + 24 + 3);
+  // Sequential keeps its layers in an array too: they stay named 0, 1, … and are not doubled.
+  assert.deepEqual(mlp([2, 3, 1]).namedParameters().map(([n]) => n), ['0.weight', '0.bias', '2.weight', '2.bias']);
+});
