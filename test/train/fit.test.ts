@@ -215,3 +215,31 @@ test('fit takes a DataLoader as well as {x, y} tensors', () => {
   assert.equal(h.steps, 50);
   assert.equal(h.epochs.at(-1)!.accuracy, 1);
 });
+
+test('resume mid-epoch with a DataLoader (and dropout) equals the uninterrupted run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bp-resume-loader-'));
+  try {
+    const data = blobs(40);
+    const make = () => {
+      const m = bp.mlp([2, 8, 2], { dropout: 0.3 });
+      return { m, opt: new SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }) };
+    };
+    const loader = () => new bp.DataLoader(new bp.TensorDataset(data.x, data.y), { batchSize: 8, shuffle: true });
+    const base = { loss: 'crossEntropy' as const, progress: 'none' as const, epochs: 3 };
+    bp.manualSeed(21);
+    const a = make();
+    const ha = bp.fit(a.m, loader(), { ...base, optimizer: a.opt });
+    bp.manualSeed(21);
+    const b = make();
+    const path = join(dir, 'ck.safetensors');
+    bp.fit(b.m, loader(), { ...base, optimizer: b.opt, maxSteps: 7, checkpoint: { path } }); // stops in epoch 2, batch 2
+    bp.manualSeed(999);
+    const c = make();
+    const hc = bp.fit(c.m, loader(), { ...base, optimizer: c.opt, resumeFrom: path });
+    assert.equal(hc.steps, 15);
+    assert.deepEqual(hc.epochs.map((e) => e.loss), ha.epochs.map((e) => e.loss));
+    assert.deepEqual(c.m.parameters().map((p) => Array.from(p.data)), a.m.parameters().map((p) => Array.from(p.data)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
