@@ -279,3 +279,11 @@ test('piping eval into a closed pipe ends quietly (no EPIPE stack trace)', () =>
   assert.doesNotMatch(res.stderr, /EPIPE|at .*\.js/);
   assert.match(res.stdout, /status 0/);
 });
+
+test('the built command (dist/, made by npm install) is executable, as npx backprop needs', () => {
+  // npm install runs `prepare` → `build`, which compiles src/ to dist/ and marks the entry executable.
+  const res = spawnSync('./dist/cli/bin.js', ['--version'], { encoding: 'utf8' });
+  assert.equal(res.error, undefined, `dist/cli/bin.js could not be run (${String(res.error)}); run npm install or npm run build`);
+  assert.equal(res.status, 0, res.stderr);
+  assert.match(res.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
