@@ -1,24 +1,16 @@
 // The backprop command: presets, config validation, eval/predict/info on saved models, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PNG } from 'pngjs';
-import { run } from '../../src/cli/main.js';
+import { cli, tempFolder } from './harness.js';
 import { loadMnist } from '../../src/data/index.js';
 import { manualSeed } from '../../src/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bp-cli-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('bp-cli-');
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('--help on every command exits 0 and describes it', () => {
   for (const args of [['--help'], ['train', '--help'], ['eval', '--help'], ['predict', '--help'], ['info', '--help']]) {

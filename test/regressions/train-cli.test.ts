@@ -1,22 +1,14 @@
-// Review of the fit loop, data, io, optim, models and CLI: each test states the correct
-// behaviour of one defect found in review and fails until that defect is fixed.
+// Regression tests for defects found in review of the fit loop, data, io, optim, models and CLI.
+// Each test states the correct behaviour; it failed before the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bp from '../../src/index.js';
-import { run } from '../../src/cli/main.js';
+import { cli, tempFolder } from '../cli/harness.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bp-train-review-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('bp-train-review-');
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function weightsOf(m: bp.Module): number[][] {
   return m.parameters().map((p) => Array.from(p.data));

@@ -1,5 +1,5 @@
-// Review of the core floors (kernels, tensor, autograd, ops, losses, nn): one failing test per
-// defect found. Expected values come from PyTorch (Debian's python3-torch) or from the maths.
+// Regression tests for defects found in review of the core floors (kernels, tensor, autograd, ops, losses, nn).
+// Expected values come from PyTorch (Debian's python3-torch) or from the maths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
