@@ -164,7 +164,7 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
     const y = new Tensor(train.y.data.map((v) => (v > 0 ? 1 : -1)), [train.y.size]);
     const maxEpochs = 'maxEpochs' in config.model && typeof config.model.maxEpochs === 'number' ? config.model.maxEpochs : config.epochs;
     const r = model.fit(train.x, y, { maxEpochs });
-    const pred = model.forward(train.x).data;
+    const pred = model.call(train.x).data;
     let right = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === y.data[i]) right++;
     const acc = right / y.size;
@@ -215,7 +215,7 @@ function trainCommand(flags: TrainFlags, io: CliIO): number {
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
 function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, inFeatures: number): void {
   if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
-  const outputs = noGrad(() => model.eval().forward(new Tensor(new Float32Array(inFeatures), [1, inFeatures])));
+  const outputs = noGrad(() => model.eval().call(new Tensor(new Float32Array(inFeatures), [1, inFeatures])));
   model.train();
   const units = outputs.shape[outputs.ndim - 1];
   let top = 0;

@@ -123,7 +123,7 @@ export class LogisticRegression extends Module {
   }
   /** P(y = 1 | x) as [N, 1]. */
   override forward(x: Tensor): Tensor {
-    return ops.sigmoid(this.linear.forward(x));
+    return ops.sigmoid(this.linear.call(x));
   }
   override toConfig(): ModuleConfig {
     return { type: 'LogisticRegression', inFeatures: this.inFeatures };

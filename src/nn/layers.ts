@@ -59,7 +59,7 @@ export class Sequential extends Module {
   }
   override forward(x: Tensor): Tensor {
     let h = x;
-    for (const m of this.layers) h = m.forward(h);
+    for (const m of this.layers) h = m.call(h);
     return h;
   }
   override toConfig(): ModuleConfig {

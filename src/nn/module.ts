@@ -6,6 +6,7 @@
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
+import { inScope, type Scope } from '../autograd/scope.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -16,16 +17,37 @@ export interface ModuleConfig {
   [option: string]: JsonValue;
 }
 
-/** Base class of every layer and model. */
-export abstract class Module {
+/** A module of any input and output types, for containers and tree walks. */
+export type AnyModule = Module<never, unknown>;
+
+/**
+ * Base class of every layer and model. `In` is the tuple of forward's arguments and `Out` its
+ * result: the default is a tensor-to-tensor layer; an LSTM is
+ * `Module<[x: Tensor, state?: [Tensor, Tensor]], [Tensor, [Tensor, Tensor]]>`.
+ */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> implements Scope {
   /** True in training mode (dropout active, batch statistics used); see train()/eval(). */
   training = true;
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
-  private readonly children_ = new Map<string, Module>();
+  private readonly children_ = new Map<string, AnyModule>();
 
-  /** The layer's computation. */
-  abstract forward(input: Tensor): Tensor;
+  /** The layer's computation; call it through call(), as PyTorch's `module(x)`. */
+  abstract forward(...inputs: In): Out;
+
+  /** Runs forward inside this module's scope (so debug mode and hooks can name it). */
+  call(...inputs: In): Out {
+    return inScope(this, () => this.forward(...inputs));
+  }
+
+  /** `name (Class)` as registered in the parent, or just the class name. */
+  scopeLabel(parent: Scope | undefined): string {
+    const cls = this.constructor.name;
+    if (parent instanceof Module) {
+      for (const [name, m] of parent.children_) if (m === (this as unknown)) return `${name} (${cls})`;
+    }
+    return cls;
+  }
 
   /** Registers a trainable tensor under `name` (it gets requiresGrad = true). */
   protected registerParameter(name: string, t: Tensor): Tensor {
@@ -41,7 +63,7 @@ export abstract class Module {
   }
 
   /** Registers a child module under `name`. */
-  protected registerModule<M extends Module>(name: string, m: M): M {
+  protected registerModule<M extends AnyModule>(name: string, m: M): M {
     if (!(m instanceof Module)) throw new ConfigError(`${this.constructor.name}: child '${name}' is not a Module`);
     this.children_.set(name, m);
     return m;
@@ -61,8 +83,8 @@ export abstract class Module {
         if (!modules.has(value) && !this.children_.has(key)) this.children_.set(key, value);
       } else if (Array.isArray(value) && value.length > 0 && value.every((m) => m instanceof Module)) {
         // Skip arrays whose modules are registered already (Sequential keeps its layers in one).
-        if (value.some((m: Module) => modules.has(m))) continue;
-        value.forEach((m: Module, i) => {
+        if (value.some((m: AnyModule) => modules.has(m))) continue;
+        value.forEach((m: AnyModule, i) => {
           if (!this.children_.has(`${key}.${i}`)) this.children_.set(`${key}.${i}`, m);
         });
       } else if (value instanceof Tensor && value.requiresGrad && value.isLeaf && !tensors.has(value) && !this.params.has(key)) {
@@ -72,20 +94,20 @@ export abstract class Module {
   }
 
   /** Direct children with their names. */
-  namedChildren(): [string, Module][] {
+  namedChildren(): [string, AnyModule][] {
     this.discoverFields();
     return [...this.children_.entries()];
   }
 
   /** Direct children. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return [...this.children_.values()];
   }
 
   /** This module and every descendant, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, Module][] {
+  namedModules(prefix = ''): [string, AnyModule][] {
     this.discoverFields();
-    const out: [string, Module][] = [[prefix, this]];
+    const out: [string, AnyModule][] = [[prefix, this as AnyModule]];
     for (const [name, child] of this.children_) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
   }
@@ -200,21 +222,24 @@ export abstract class Module {
   }
 }
 
-const factories = new Map<string, (config: ModuleConfig) => Module>();
+const factories = new Map<string, (config: ModuleConfig) => AnyModule>();
 
 /** Makes a module type buildable from its config (used by saved architectures). */
-export function registerModuleType(type: string, factory: (config: ModuleConfig) => Module): void {
+export function registerModuleType(type: string, factory: (config: ModuleConfig) => AnyModule): void {
   factories.set(type, factory);
 }
 
-/** Builds a module from a config written by toConfig(). */
+/**
+ * Builds a module from a config written by toConfig(). Typed as tensor-to-tensor, the kind
+ * every saved model is today; a module with other inputs is cast by its caller.
+ */
 export function moduleFromConfig(config: ModuleConfig): Module {
   if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
     throw new ConfigError(`moduleFromConfig: expected an object with a string 'type', got ${JSON.stringify(config)}`);
   }
   const f = factories.get(config.type);
   if (!f) throw new ConfigError(`moduleFromConfig: unknown module type '${config.type}' (known: ${[...factories.keys()].sort().join(', ')})`);
-  return f(config);
+  return f(config) as unknown as Module;
 }
 
 /** Reads a numeric option of a config, with a clear error naming the field. */

@@ -177,7 +177,7 @@ export function evaluate(
         const e = Math.min(s + bs, n);
         const xb = e - s === n ? data.x : ops.slice(data.x, s, e);
         const yb = e - s === n ? data.y : ops.slice(data.y, s, e);
-        const out = model.forward(xb);
+        const out = model.call(xb);
         loss += fn(out, yb).item() * (e - s);
         if (options.metrics?.includes('accuracy')) correct += countCorrect(out, yb, threshold);
         if (options.metrics?.includes('mae')) abs += meanAbsoluteError(out, yb) * (e - s);
@@ -199,9 +199,9 @@ export function predict(model: Module, x: Tensor, batchSize = 1024): Tensor {
   try {
     return noGrad(() => {
       const n = x.shape[0];
-      if (n <= batchSize) return model.forward(x);
+      if (n <= batchSize) return model.call(x);
       const parts: Tensor[] = [];
-      for (let s = 0; s < n; s += batchSize) parts.push(model.forward(ops.slice(x, s, Math.min(s + batchSize, n))));
+      for (let s = 0; s < n; s += batchSize) parts.push(model.call(ops.slice(x, s, Math.min(s + batchSize, n))));
       return ops.concat(parts, 0);
     });
   } finally {
@@ -362,7 +362,7 @@ export function fit(model: Module, data: XY | BatchSource, options: FitOptions):
       const next = batches.next();
       if (next.done) break;
       const { x: xb, y: yb } = next.value;
-      const out = model.forward(xb);
+      const out = model.call(xb);
       let loss = lossFn(out, yb);
       if (options.l2) loss = ops.add(loss, l2Penalty(weights, options.l2));
       const lv = loss.item();
