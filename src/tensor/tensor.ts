@@ -5,6 +5,7 @@
  */
 import { GraphError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
+import { chargeAllocation } from './limits.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { randomNormal, random } from './random.js';
 import { formatTensor } from './format.js';
@@ -42,8 +43,9 @@ export function withDefaultDtype<T>(dtype: DType, fn: () => T): T {
   }
 }
 
-/** A zeroed array of n elements in the default dtype. */
+/** A zeroed array of n elements in the default dtype (checked against the size limits). */
 export function allocDefault(n: number): FloatArray {
+  chargeAllocation(n);
   return defaultDtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
