@@ -53,13 +53,14 @@ export function setGraphObserver(o: GraphObserver | null): void {
 
 /**
  * Records that `out` was computed by `op` from `inputs`, with `backward` mapping ∂E/∂out to
- * ∂E/∂input for each input. Records nothing when no input requires a gradient.
+ * ∂E/∂input for each input, and the op's `attrs`. Records nothing when no input requires a gradient.
  */
 export function record(
   out: Tensor,
   op: string,
   inputs: readonly Tensor[],
   backward: GraphNode['backward'],
+  attrs: GraphNode['attrs'] = NO_ATTRS,
 ): Tensor {
   if (observer?.forward) observer.forward(op, out, inputs);
   if (!gradEnabled) return out;
@@ -67,9 +68,11 @@ export function record(
   for (const t of inputs) if (t.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.node = { op, inputs, backward };
+  out.node = { op, inputs, backward, attrs };
   return out;
 }
+
+const NO_ATTRS: GraphNode['attrs'] = Object.freeze({});
 
 /** Options of backward(). */
 export interface BackwardOptions {

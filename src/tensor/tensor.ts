@@ -16,11 +16,16 @@ export type DType = 'float32' | 'float64';
 /** A nested array of numbers, as `tensor()` takes and `toArray()` gives. */
 export type NestedArray = number | NestedArray[];
 
+/** An attribute value an op records on its graph node (axis, slope, permutation, stride …). */
+export type OpAttr = number | string | boolean | null | readonly number[];
+
 /** The record of one op application: its inputs and its local backward rule. */
 export interface GraphNode {
   /** Name of the op, for error messages and graph inspection. */
   readonly op: string;
   readonly inputs: readonly Tensor[];
+  /** The op's non-tensor arguments by name (empty when it has none), for exporters and debuggers. */
+  readonly attrs: Readonly<Record<string, OpAttr>>;
   /** Given ∂E/∂out, returns ∂E/∂input for each input (null where not needed). */
   readonly backward: (dy: FloatArray) => readonly (FloatArray | null)[];
 }

@@ -86,7 +86,7 @@ test('gradcheck catches a wrong backward rule', () => {
     const y = new bp.Tensor(x.data.map((v) => v * v), x.shape);
     // reach the internal recorder through the public backward contract
     y.requiresGrad = true;
-    y.node = { op: 'wrong', inputs: [x], backward: (dy) => [dy.map((d, i) => 3 * x.data[i] * d)] };
+    y.node = { op: 'wrong', inputs: [x], attrs: {}, backward: (dy) => [dy.map((d, i) => 3 * x.data[i] * d)] };
     return y;
   };
   manualSeed(1);
