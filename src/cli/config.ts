@@ -10,7 +10,7 @@ import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
 import { mlp, Perceptron, LogisticRegression } from '../models/index.js';
 import type { ActivationName } from '../nn/layers.js';
-import { lossByName, type LossName } from '../losses/index.js';
+import { lossByName, LOSS_NAMES, type LossName } from '../losses/index.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR } from '../optim/index.js';
 import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
 import type { MetricName } from '../train/metrics.js';
@@ -181,7 +181,6 @@ function checkKeys(o: Obj, path: string, allowed: readonly string[]): void {
 }
 
 const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'softplus', 'elu', 'identity', 'softmax', 'logSoftmax', 'step'];
-const LOSSES: readonly LossName[] = ['l2', 'mse', 'mae', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'crossEntropy', 'nll', 'klDiv'];
 
 /** Checks a parsed JSON config (with defaults from the mnist-mlp preset for fields left out). */
 export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp'], defaultName = 'custom'): TrainConfig {
@@ -237,7 +236,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     }
   }
   // loss, optimizer, schedule
-  if (typeof c.loss !== 'string' || !LOSSES.includes(c.loss)) fail('config.loss', `must be one of ${LOSSES.join(', ')}`, c.loss);
+  if (typeof c.loss !== 'string' || !LOSS_NAMES.includes(c.loss)) fail('config.loss', `must be one of ${LOSS_NAMES.join(', ')}`, c.loss);
   if (!isObj(c.optimizer)) fail('config.optimizer', 'must be an object like {"type": "sgd", "lr": 0.1}', c.optimizer);
   const o = c.optimizer as unknown as Obj;
   checkKeys(o, 'config.optimizer', ['type', 'lr', 'momentum', 'nesterov', 'weightDecay', 'betas']);
