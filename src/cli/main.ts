@@ -2,7 +2,7 @@
  * The `backprop` command: train, eval, predict, info. Exit codes: 0 ok, 1 failure (training
  * diverged, a file is corrupt), 2 bad usage (unknown option, invalid config field).
  */
-import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, ConfigError, FileFormatError, ShapeError, ValueError } from '../errors.js';
@@ -25,6 +25,9 @@ import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, typ
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
+import { checkSavedMetadata } from './saved.js';
+import { prepareOutDir } from './outdir.js';
+import { assertFiniteJson } from './finite.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -131,7 +134,7 @@ function formatMetrics(prefix: string, logs: Record<string, number>): string {
 
 function trainCommand(flags: TrainFlags, io: CliIO): number {
   const { config, outDir } = resolveTrainConfig(flags);
-  mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir);
   writeFileAtomicSync(join(outDir, 'config.json'), JSON.stringify(config, null, 1));
 
   manualSeed(config.seed);
@@ -228,7 +231,7 @@ function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, in
 
 function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>; meta: Record<string, unknown> } {
   const { model, metadata } = loadModule(path);
-  const config = (metadata.config ?? {}) as Partial<TrainConfig>;
+  const config = checkSavedMetadata(metadata, path);
   return { model, config, meta: metadata };
 }
 
@@ -322,6 +325,7 @@ function readInputs(input: string, labelColumn: string | number | undefined): Te
       ? `predict: ${input} is not valid JSON (${(e as Error).message}); --input takes JSON rows, a .csv file, or a .png/.pgm image`
       : `predict: --input is not valid JSON and not an existing file: ${input.slice(0, 60)}`);
   }
+  assertFiniteJson(parsed, fromFile ? `predict: ${input}` : 'predict: --input');
   const x = tensor(parsed as number[][]);
   return x.ndim === 1 ? x.reshape([1, -1]) : x;
 }
