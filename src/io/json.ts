@@ -49,7 +49,8 @@ export function toJsonValue(value: unknown, path: string, what: string): JsonVal
   const seen = new Set<object>();
   const walk = (v: unknown, p: string): JsonValue => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-    if (seen.size >= MAX_JSON_DEPTH && typeof v === 'object') throw new ValueError(`${what}: ${p} nests more than ${MAX_JSON_DEPTH} levels deep`);
+    // one level is kept for the file's own object that holds this value
+    if (seen.size >= MAX_JSON_DEPTH - 1 && typeof v === 'object') throw new ValueError(`${what}: ${p} nests too deeply (a file holds at most ${MAX_JSON_DEPTH} levels of JSON)`);
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw new ValueError(`${what}: ${p} is ${v}; JSON cannot hold NaN or ±Infinity`);
       return v;
@@ -96,13 +97,13 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-/** Parses JSON text from a file, reporting invalid or too deeply nested JSON through `fail`. */
-export function parseJsonText(text: string, fail: (msg: string) => never, maxDepth = MAX_JSON_DEPTH): unknown {
+/** Parses JSON text read from a file (`what` names it in messages), reporting invalid or too deeply nested JSON through `fail`. */
+export function parseJsonText(text: string, what: string, fail: (msg: string) => never, maxDepth = MAX_JSON_DEPTH): unknown {
   const depth = jsonDepth(text);
-  if (depth > maxDepth) fail(`JSON nests ${depth} levels deep; at most ${maxDepth} are allowed`);
+  if (depth > maxDepth) fail(`${what} nests ${depth} levels deep; at most ${maxDepth} are allowed`);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    return fail(`not valid JSON (${(e as Error).message})`);
+    return fail(`${what} is not valid JSON (${(e as Error).message})`);
   }
 }

@@ -107,7 +107,7 @@ function encodeModel(model: ModelFiles): { text: string; weights: Uint8Array; sh
 /** The weights digest the current JSON commits to, if it is a readable format-2 file. */
 function committedDigest(json: string): string | undefined {
   try {
-    const doc = parseJsonText(readFileSync(json, 'utf8'), () => {
+    const doc = parseJsonText(readFileSync(json, 'utf8'), 'model JSON', () => {
       throw new Error('unreadable');
     });
     const sha = isPlainObject(doc) ? doc.weightsSha256 : undefined;
@@ -191,7 +191,7 @@ function readParameters(list: unknown, fail: (msg: string) => never): Map<string
 
 /** Parses and checks a model JSON file's text; every field of the wrong type is named. */
 function readModelDoc(text: string, fail: (msg: string) => never): ModelDoc {
-  const doc = parseJsonText(text, fail);
+  const doc = parseJsonText(text, 'the file', fail);
   if (!isPlainObject(doc)) fail(`expected a JSON object, got ${kindOf(doc)}`);
   const d = doc as Record<string, unknown>;
   if (d.format !== FORMAT) fail(`not a backprop model file ("format" is ${d.format === undefined ? 'missing' : JSON.stringify(d.format)}, expected "${FORMAT}")`);

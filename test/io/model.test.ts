@@ -182,7 +182,7 @@ test('a broken or foreign JSON file is refused by name', () => {
     [JSON.stringify({ ...good, extra: true }), /unknown field "extra"/],
     [JSON.stringify({ ...good, architecture: 'mlp' }), /"architecture" must be a module config \(an object with a string "type"\), got a string/],
     [JSON.stringify({ ...good, architecture: { type: 3 } }), /"architecture" must be a module config/],
-    [JSON.stringify({ ...good, metadata: { nested: JSON.parse('['.repeat(300) + ']'.repeat(300)) as unknown } }), /JSON nests 302 levels deep; at most 256 are allowed/],
+    [JSON.stringify({ ...good, metadata: { nested: JSON.parse('['.repeat(300) + ']'.repeat(300)) as unknown } }), /the file nests 302 levels deep; at most 256 are allowed/],
     [JSON.stringify({ ...good, parameters: [{ name: 'w', shape: [2, 2147483648] }] }), /parameter "w": shape \[2, 2147483648\] has 4\.295e\+9 elements, more than/],
     [JSON.stringify({ ...good, formatVersion: '1' }), /"formatVersion" must be a whole number/],
     [JSON.stringify({ ...good, architecture: undefined }), /"architecture" is missing/],
