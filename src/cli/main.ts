@@ -28,6 +28,7 @@ import { readDigit } from './image.js';
 import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
+import { acquireRunLock } from './lock.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -135,6 +136,16 @@ function formatMetrics(prefix: string, logs: Record<string, number>): string {
 function trainCommand(flags: TrainFlags, io: CliIO): number {
   const { config, outDir } = resolveTrainConfig(flags);
   prepareOutDir(outDir);
+  const lock = acquireRunLock(outDir);
+  try {
+    return trainInFolder(config, outDir, flags, io);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Trains into the (locked) run folder outDir. */
+function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, io: CliIO): number {
   writeFileAtomicSync(join(outDir, 'config.json'), JSON.stringify(config, null, 1));
 
   manualSeed(config.seed);
