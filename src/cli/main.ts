@@ -29,6 +29,7 @@ import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
 import { acquireRunLock } from './lock.js';
+import { tensorFileInfo } from './info.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -375,6 +376,11 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
 }
 
 function infoCommand(modelPath: string, io: CliIO): number {
+  const fileInfo = tensorFileInfo(modelPath);
+  if (fileInfo) {
+    for (const line of fileInfo) io.out(line);
+    return 0;
+  }
   const { model, meta } = loadForCli(modelPath);
   io.out(model.toString());
   const buffers = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
@@ -425,8 +431,8 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
   program
     .command('info')
-    .description("show a saved model's architecture, parameter shapes and training metadata")
-    .argument('<model>', 'saved model')
+    .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors")
+    .argument('<model>', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string) => { code = infoCommand(model, io); });
 
   try {
