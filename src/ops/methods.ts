@@ -54,17 +54,17 @@ declare module '../tensor/tensor.js' {
     /** Log-softmax along an axis (default last). */
     logSoftmax(axis?: number): Tensor;
     /** Sum overall or along an axis. */
-    sum(axis?: number, keepdims?: boolean): Tensor;
+    sum(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Mean overall or along an axis. */
-    mean(axis?: number, keepdims?: boolean): Tensor;
+    mean(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Maximum overall or along an axis. */
-    max(axis?: number, keepdims?: boolean): Tensor;
+    max(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Minimum overall or along an axis. */
-    min(axis?: number, keepdims?: boolean): Tensor;
+    min(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Index of the maximum along an axis. */
     argmax(axis?: number, keepdims?: boolean): Tensor;
     /** Stable log Σ exp overall or along an axis. */
-    logsumexp(axis?: number, keepdims?: boolean): Tensor;
+    logsumexp(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Matrix product. */
     matmul(other: Tensor): Tensor;
     /** Same data, new shape (one size may be −1). */
@@ -113,12 +113,12 @@ P.softplus = function (this: Tensor) { return Act.softplus(this); };
 P.elu = function (this: Tensor, a?: number) { return Act.elu(this, a); };
 P.softmax = function (this: Tensor, axis?: number) { return Sm.softmax(this, axis); };
 P.logSoftmax = function (this: Tensor, axis?: number) { return Sm.logSoftmax(this, axis); };
-P.sum = function (this: Tensor, axis?: number, k?: boolean) { return R.sum(this, axis, k); };
-P.mean = function (this: Tensor, axis?: number, k?: boolean) { return R.mean(this, axis, k); };
-P.max = function (this: Tensor, axis?: number, k?: boolean) { return R.max(this, axis, k); };
-P.min = function (this: Tensor, axis?: number, k?: boolean) { return R.min(this, axis, k); };
+P.sum = function (this: Tensor, axis?: R.Axes, k?: boolean) { return R.sum(this, axis, k); };
+P.mean = function (this: Tensor, axis?: R.Axes, k?: boolean) { return R.mean(this, axis, k); };
+P.max = function (this: Tensor, axis?: R.Axes, k?: boolean) { return R.max(this, axis, k); };
+P.min = function (this: Tensor, axis?: R.Axes, k?: boolean) { return R.min(this, axis, k); };
 P.argmax = function (this: Tensor, axis?: number, k?: boolean) { return R.argmax(this, axis, k); };
-P.logsumexp = function (this: Tensor, axis?: number, k?: boolean) { return R.logsumexp(this, axis, k); };
+P.logsumexp = function (this: Tensor, axis?: R.Axes, k?: boolean) { return R.logsumexp(this, axis, k); };
 P.matmul = function (this: Tensor, o: Tensor) { return M.matmul(this, o); };
 P.reshape = function (this: Tensor, s: readonly number[]) { return S.reshape(this, s); };
 P.flatten = function (this: Tensor, a?: number, b?: number) { return S.flatten(this, a, b); };
