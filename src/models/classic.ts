@@ -8,7 +8,8 @@ import { Tensor, zeros } from '../tensor/tensor.js';
 import { randperm } from '../tensor/random.js';
 import * as ops from '../ops/index.js';
 import { Module, registerModuleType, intOpt, type ModuleConfig } from '../nn/module.js';
-import { Linear, Sequential, activationLayer, Dropout, type ActivationName } from '../nn/layers.js';
+import { Linear, Sequential, Dropout } from '../nn/layers.js';
+import { activationEntry, activationLayer, type ActivationName } from '../nn/activations.js';
 import type { InitName } from '../nn/init.js';
 
 /** McCulloch–Pitts neuron: y = 1 if w·x + b ≥ 0 else −1, with fixed (not learned) weights. */
@@ -152,9 +153,8 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
     if (!Number.isInteger(s) || s < 1) throw new ConfigError(`mlp: layer size ${i} must be a whole number ≥ 1, got ${s}`);
   });
   const act = options.activation ?? 'relu';
-  activationLayer(act); // validates both names up front
-  activationLayer(options.outputActivation ?? 'identity');
-  const nonlinearity = act === 'leakyRelu' || act === 'relu' || act === 'tanh' || act === 'sigmoid' ? act : 'relu';
+  const nonlinearity = activationEntry(act).gain; // validates both names up front
+  activationEntry(options.outputActivation ?? 'identity');
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i], sizes[i + 1], { init: options.init, nonlinearity }));
