@@ -7,7 +7,7 @@ import './classic.js'; // registers the classic models' types
 
 /** Saves a module's architecture and weights as `<base>.json` + `<base>.safetensors`, atomically. */
 export function saveModule(model: Module, base: string, metadata: Record<string, unknown> = {}): ModelPaths {
-  return saveModel(base, { architecture: model.toConfig(), stateDict: model.stateDict(), metadata });
+  return saveModel(base, { architecture: model.config(), stateDict: model.stateDict(), metadata });
 }
 
 /** A module rebuilt from files written by saveModule (or by the `backprop` CLI), with its metadata. */

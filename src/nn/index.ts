@@ -2,6 +2,7 @@
 export * from './module.js';
 export * from './layers.js';
 export * from './activations.js';
+export type { InputShape } from './input-shape.js';
 export { RemovableHandle } from './hooks.js';
 export type { ForwardHook, ForwardPreHook } from './hooks.js';
 export * as init from './init.js';
