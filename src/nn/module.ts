@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import { inScope, type Scope } from '../autograd/scope.js';
 import { checkInputShape, type InputShape } from './input-shape.js';
+import { printSummary, type InputSpec } from './summary.js';
 import { HookTable, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 
 /** A JSON value. */
@@ -163,10 +164,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every buffer with its dotted name. */
-  namedBuffers(): [string, Tensor][] {
+  /** Every buffer with its dotted name; with recurse = false only this module's own. */
+  namedBuffers(recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    const modules: [string, AnyModule][] = recurse ? this.namedModules() : [['', this as AnyModule]];
+    for (const [prefix, m] of modules) {
       for (const [name, b] of m.buffers) out.push([prefix ? `${prefix}.${name}` : name, b]);
     }
     return out;
@@ -255,6 +257,14 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   /** The architecture as JSON, rebuilt by moduleFromConfig. */
   toConfig(): ModuleConfig {
     throw new ConfigError(`${this.constructor.name} does not describe its architecture (override toConfig and registerModuleType to save it)`);
+  }
+
+  /**
+   * Prints a Keras-style table of the layers (name, type, output shape, parameters) and the
+   * totals, for inputs of `inputShape` (default this.inputShape); returns the text.
+   */
+  summary(inputShape?: InputSpec, print?: (text: string) => void): string {
+    return printSummary(this as AnyModule, inputShape, print);
   }
 
   /** Extra text inside the module's printout, e.g. `inFeatures=2, outFeatures=3`. */
