@@ -14,7 +14,7 @@ const BUILD_SLACK = 1 << 16;
 
 /** Saves a module's architecture and weights as `<base>.json` + `<base>.safetensors`; killed at any point, the pair loads as the old or new model. */
 export function saveModule(model: Module, base: string, metadata: Record<string, unknown> = {}): ModelPaths {
-  return saveModel(base, { architecture: model.toConfig(), stateDict: model.stateDict(), metadata });
+  return saveModel(base, { architecture: model.config(), stateDict: model.stateDict(), metadata });
 }
 
 /** A module rebuilt from files written by saveModule (or by the `backprop` CLI), with its metadata. */
