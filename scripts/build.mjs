@@ -4,7 +4,7 @@
 // into a temporary folder (from the npm cache when they are there) and compiles against those,
 // so the consumer's project never gets them.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,17 @@ import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = createRequire(join(root, 'package.json'))('./package.json');
-const TOOLS = ['typescript', '@types/node', '@types/pngjs', '@types/cli-progress'];
-const DEPS = Object.keys(pkg.dependencies ?? {});
+/** The runtime dependencies src/ imports as modules (their types are needed to compile). */
+const DEPS = Object.keys(pkg.dependencies ?? {}).filter((d) => imported(join(root, 'src'), d));
+
+function imported(dir, name) {
+  return readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory()
+    ? imported(join(dir, e.name), name)
+    : e.name.endsWith('.ts') && readFileSync(join(dir, e.name), 'utf8').includes(`from '${name}'`)));
+}
+
+/** The compiler, Node's types, and the @types packages of those dependencies (versions from devDependencies). */
+const TOOLS = ['typescript', '@types/node', ...DEPS.map((d) => `@types/${d}`).filter((t) => t in pkg.devDependencies)];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -32,6 +41,14 @@ function localTsc() {
   }
 }
 
+/** The declaration file an ES-module import of the package in `dir` gets. */
+function typesEntry(dir) {
+  const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const dot = typeof p.exports === 'object' && p.exports !== null ? p.exports['.'] ?? {} : {};
+  const file = dot.import?.types ?? dot.types ?? p.types ?? p.typings ?? 'index.d.ts';
+  return join(dir, file);
+}
+
 /** Compiles with TypeScript and @types fetched into a temporary folder (versions as in devDependencies). */
 function buildWithFetchedTools() {
   const tmp = mkdtempSync(join(tmpdir(), 'backprop-build-'));
@@ -44,7 +61,7 @@ function buildWithFetchedTools() {
     // Packages are found through typeRoots (for "types": ["node"]) and paths (for `import … from 'pngjs'`):
     // a dependency's @types package when there is one, else the dependency itself (commander has its own types).
     const types = join(tmp, 'node_modules', '@types');
-    const paths = Object.fromEntries(DEPS.map((d) => [d, [existsSync(join(types, d)) ? join(types, d) : join(tmp, 'node_modules', d)]]));
+    const paths = Object.fromEntries(DEPS.map((d) => [d, [existsSync(join(types, d)) ? join(types, d) : typesEntry(join(tmp, 'node_modules', d))]]));
     const config = join(tmp, 'tsconfig.json');
     writeFileSync(config, JSON.stringify({ extends: join(root, 'tsconfig.build.json'), compilerOptions: { typeRoots: [types], paths } }));
     run(process.execPath, [join(tmp, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
