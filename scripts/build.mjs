@@ -41,6 +41,11 @@ function localTsc() {
   }
 }
 
+/** How to run npm: the one running this script (npm_execpath), else `npm` on the PATH. */
+function npmCommand() {
+  return process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+}
+
 /** The declaration file an ES-module import of the package in `dir` gets. */
 function typesEntry(dir) {
   const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -56,7 +61,7 @@ function buildWithFetchedTools() {
     // The runtime dependencies too: npm runs `prepare` of a linked folder before installing them.
     const specs = [...TOOLS.map((name) => `${name}@${pkg.devDependencies[name]}`), ...DEPS.map((name) => `${name}@${pkg.dependencies[name]}`)];
     console.log(`backprop: devDependencies are not installed; fetching ${specs.join(', ')} to build dist/`);
-    const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+    const npm = npmCommand();
     run(npm[0], [...npm[1], 'install', '--prefix', tmp, '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', '--loglevel=error', ...specs], { env: { ...process.env, npm_config_global: 'false' } });
     // Packages are found through typeRoots (for "types": ["node"]) and paths (for `import … from 'pngjs'`):
     // a dependency's @types package when there is one, else the dependency itself (commander has its own types).
@@ -70,8 +75,29 @@ function buildWithFetchedTools() {
   }
 }
 
+/** True when the runtime dependencies are installed beside the checkout. */
+function hasDependencies() {
+  const req = createRequire(join(root, 'package.json'));
+  return Object.keys(pkg.dependencies ?? {}).every((d) => {
+    try {
+      req.resolve(`${d}/package.json`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 const tsc = localTsc();
 if (tsc) run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
-else buildWithFetchedTools();
+else {
+  // `npm install /path/to/checkout` links the folder without installing its dependencies there,
+  // so dist/ could not find them at run time: install them (not the devDependencies) first.
+  if (!hasDependencies()) {
+    console.log('backprop: installing its runtime dependencies into the checkout');
+    run(npmCommand()[0], [...npmCommand()[1], 'install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
+  }
+  buildWithFetchedTools();
+}
 if (!existsSync(join(root, 'dist', 'cli', 'bin.js'))) throw new Error('build: dist/cli/bin.js was not produced');
 chmodSync(join(root, 'dist', 'cli', 'bin.js'), 0o755);
