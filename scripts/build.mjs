@@ -58,15 +58,14 @@ function typesEntry(dir) {
 function buildWithFetchedTools() {
   const tmp = mkdtempSync(join(tmpdir(), 'backprop-build-'));
   try {
-    // The runtime dependencies too: npm runs `prepare` of a linked folder before installing them.
-    const specs = [...TOOLS.map((name) => `${name}@${pkg.devDependencies[name]}`), ...DEPS.map((name) => `${name}@${pkg.dependencies[name]}`)];
+    const specs = TOOLS.map((name) => `${name}@${pkg.devDependencies[name]}`);
     console.log(`backprop: devDependencies are not installed; fetching ${specs.join(', ')} to build dist/`);
     const npm = npmCommand();
     run(npm[0], [...npm[1], 'install', '--prefix', tmp, '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', '--loglevel=error', ...specs], { env: { ...process.env, npm_config_global: 'false' } });
-    // Packages are found through typeRoots (for "types": ["node"]) and paths (for `import … from 'pngjs'`):
-    // a dependency's @types package when there is one, else the dependency itself (commander has its own types).
+    // The fetched types are found through typeRoots (for "types": ["node"]) and paths (for
+    // `import … from 'pngjs'`); dependencies with their own types (commander) resolve as usual.
     const types = join(tmp, 'node_modules', '@types');
-    const paths = Object.fromEntries(DEPS.map((d) => [d, [existsSync(join(types, d)) ? join(types, d) : typesEntry(join(tmp, 'node_modules', d))]]));
+    const paths = Object.fromEntries(DEPS.filter((d) => existsSync(join(types, d))).map((d) => [d, [typesEntry(join(types, d))]]));
     const config = join(tmp, 'tsconfig.json');
     writeFileSync(config, JSON.stringify({ extends: join(root, 'tsconfig.build.json'), compilerOptions: { typeRoots: [types], paths } }));
     run(process.execPath, [join(tmp, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
