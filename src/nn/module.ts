@@ -7,6 +7,7 @@ import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import { inScope, type Scope } from '../autograd/scope.js';
+import { HookTable, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -31,13 +32,37 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children_ = new Map<string, AnyModule>();
+  private readonly hooks = new HookTable();
 
   /** The layer's computation; call it through call(), as PyTorch's `module(x)`. */
   abstract forward(...inputs: In): Out;
 
-  /** Runs forward inside this module's scope (so debug mode and hooks can name it). */
+  /**
+   * Runs forward inside this module's scope (so debug mode can name it), with the forward
+   * pre-hooks before it and the forward hooks after it, as PyTorch's `module(x)`.
+   */
   call(...inputs: In): Out {
-    return inScope(this, () => this.forward(...inputs));
+    return inScope(this, () => {
+      if (this.hooks.pre.size === 0 && this.hooks.post.size === 0) return this.forward(...inputs);
+      const args = this.hooks.runPre(this, inputs, this.constructor.name) as In;
+      const out = this.forward(...args);
+      return this.hooks.runPost(this, args, out) as Out;
+    });
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)`, run by call() after forward; a returned value
+   * replaces the output. Hooks run in registration order; the handle's remove() unregisters it.
+   * (Typed through `this`, so the hook sees this module's own input tuple and output types while
+   * every module stays an AnyModule; the `| []` makes a returned array literal a tuple.)
+   */
+  registerForwardHook<M extends AnyModule, I extends unknown[] | [], O>(this: M & { forward(...inputs: I): O }, hook: ForwardHook<M, I, O>): RemovableHandle {
+    return this.hooks.addPost(hook as (module: unknown, inputs: unknown[], output: unknown) => unknown);
+  }
+
+  /** Registers `hook(module, inputs)`, run by call() before forward; a returned tuple replaces the inputs. */
+  registerForwardPreHook<M extends AnyModule, I extends unknown[] | []>(this: M & { forward(...inputs: I): unknown }, hook: ForwardPreHook<M, I>): RemovableHandle {
+    return this.hooks.addPre(hook as (module: unknown, inputs: unknown[]) => unknown);
   }
 
   /** `name (Class)` as registered in the parent, or just the class name. */
@@ -112,11 +137,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     return out;
   }
 
-  /** Every parameter with its dotted name ('0.weight', 'fc1.bias', …), each tensor once. */
-  namedParameters(): [string, Tensor][] {
+  /**
+   * Every parameter with its dotted name ('0.weight', 'fc1.bias', …), each tensor once; with
+   * recurse = false only this module's own (not its children's), as PyTorch's.
+   */
+  namedParameters(recurse = true): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    this.discoverFields();
+    const modules: [string, AnyModule][] = recurse ? this.namedModules() : [['', this as AnyModule]];
+    for (const [prefix, m] of modules) {
       for (const [name, p] of m.params) {
         if (seen.has(p)) continue;
         seen.add(p);
@@ -230,16 +260,16 @@ export function registerModuleType(type: string, factory: (config: ModuleConfig)
 }
 
 /**
- * Builds a module from a config written by toConfig(). Typed as tensor-to-tensor, the kind
- * every saved model is today; a module with other inputs is cast by its caller.
+ * Builds a module from a config written by toConfig(). The result is typed as `M` (by default
+ * a tensor-to-tensor Module): `moduleFromConfig<MyLstm>(cfg)` for a module with other inputs.
  */
-export function moduleFromConfig(config: ModuleConfig): Module {
+export function moduleFromConfig<M extends AnyModule = Module>(config: ModuleConfig): M {
   if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
     throw new ConfigError(`moduleFromConfig: expected an object with a string 'type', got ${JSON.stringify(config)}`);
   }
   const f = factories.get(config.type);
   if (!f) throw new ConfigError(`moduleFromConfig: unknown module type '${config.type}' (known: ${[...factories.keys()].sort().join(', ')})`);
-  return f(config) as unknown as Module;
+  return f(config) as M;
 }
 
 /** Reads a numeric option of a config, with a clear error naming the field. */
