@@ -3,7 +3,7 @@ export * from './errors.js';
 export { Tensor, tensor, scalar, zeros, ones, full, zerosLike, arange, eye, rand, randn, fromTypedArray, getDefaultDtype } from './tensor/tensor.js';
 export type { DType, NestedArray, TensorOptions, TensorLike, GraphNode, OpAttr } from './tensor/tensor.js';
 export type { Shape } from './tensor/shape.js';
-export { manualSeed, getRngState, setRngState, random, randomInt, randomNormal, randperm } from './tensor/random.js';
+export { manualSeed, MAX_SEED, getRngState, setRngState, random, randomInt, randomNormal, randperm } from './tensor/random.js';
 export { backward, noGrad, isGradEnabled, setGradEnabled } from './autograd/graph.js';
 export type { BackwardOptions } from './autograd/graph.js';
 export { gradcheck } from './autograd/gradcheck.js';

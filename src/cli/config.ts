@@ -2,7 +2,6 @@
  * The training configuration of `backprop train`: presets, validation with errors that name
  * the bad field (`config.optimizer.lr: …`), and building model, optimiser, schedule and data.
  */
-import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { zeros } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -10,20 +9,14 @@ import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
 import { mlp, Perceptron, LogisticRegression } from '../models/index.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
-import { lossByName, type LossName } from '../losses/index.js';
+import { lossByName, LOSS_NAMES, type LossName } from '../losses/index.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR } from '../optim/index.js';
 import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
 import type { MetricName } from '../train/metrics.js';
-import * as data from '../data/index.js';
+import { isObj, fail, num, oneOf, checkKeys, type Obj } from './fields.js';
+import { checkDataConfig, type DataConfig } from './datasets.js';
 
-/** Where training data comes from. */
-export type DataConfig =
-  | { name: 'mnist'; train?: number; test?: number }
-  | { name: 'fashion-mnist'; dir?: string; train?: number; test?: number }
-  | { name: 'idx'; dir: string; train?: number; test?: number }
-  | { name: 'and' | 'or' | 'xor' }
-  | { name: 'spirals' | 'circles' | 'moons'; n?: number; noise?: number; testFraction?: number }
-  | { name: 'csv'; path: string; labelColumn?: string | number; testFraction?: number; standardize?: boolean };
+export { loadData, type DataConfig, type LoadedData } from './datasets.js';
 
 /** The model: a builder by name or any saved module config. */
 export type ModelConfig =
@@ -148,39 +141,6 @@ export const PRESETS: Record<string, TrainConfig> = {
   },
 };
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function fail(path: string, msg: string, v: unknown): never {
-  throw new ConfigError(`${path}: ${msg}, got ${JSON.stringify(v) ?? String(v)}`);
-}
-
-function num(o: Obj, key: string, path: string, opts: { min?: number; int?: boolean; optional?: boolean; exclusiveMin?: boolean } = {}): number | undefined {
-  const v = o[key];
-  if (v === undefined && opts.optional) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key}`, 'must be a number', v);
-  if (opts.int && !Number.isInteger(v)) fail(`${path}.${key}`, 'must be a whole number', v);
-  if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) fail(`${path}.${key}`, `must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}`, v);
-  return v;
-}
-
-function oneOf<T extends string>(o: Obj, key: string, path: string, allowed: readonly T[], optional = false): T | undefined {
-  const v = o[key];
-  if (v === undefined && optional) return undefined;
-  if (typeof v !== 'string' || !allowed.includes(v as T)) fail(`${path}.${key}`, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, v);
-  return v as T;
-}
-
-function checkKeys(o: Obj, path: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new ConfigError(`${path}: unknown field '${k}' (allowed: ${allowed.join(', ')})`);
-  }
-}
-
-const LOSSES: readonly LossName[] = ['l2', 'mse', 'mae', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'crossEntropy', 'nll', 'klDiv'];
 
 /** Checks a parsed JSON config (with defaults from the mnist-mlp preset for fields left out). */
 export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp'], defaultName = 'custom'): TrainConfig {
@@ -189,31 +149,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   const c: TrainConfig = { ...base, ...(raw as Partial<TrainConfig>), name: typeof raw.name === 'string' ? raw.name : defaultName };
   // data
   if (!isObj(c.data)) fail('config.data', 'must be an object like {"name": "mnist"}', c.data);
-  const d = c.data as unknown as Obj;
-  const dn = oneOf(d, 'name', 'config.data', ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'csv'] as const)!;
-  const dataKeys: Record<typeof dn, string[]> = {
-    mnist: ['train', 'test'], 'fashion-mnist': ['dir', 'train', 'test'], idx: ['dir', 'train', 'test'],
-    and: [], or: [], xor: [], spirals: ['n', 'noise', 'testFraction'], circles: ['n', 'noise', 'testFraction'], moons: ['n', 'noise', 'testFraction'],
-    csv: ['path', 'labelColumn', 'testFraction', 'standardize'],
-  };
-  checkKeys(d, 'config.data', ['name', ...dataKeys[dn]]);
-  if (dn === 'mnist' || dn === 'fashion-mnist' || dn === 'idx') {
-    num(d, 'train', 'config.data', { min: 1, int: true, optional: true });
-    num(d, 'test', 'config.data', { min: 1, int: true, optional: true });
-    if (dn === 'mnist' && (Number(d.train ?? 8000) + Number(d.test ?? 2000) > 10000)) {
-      throw new ConfigError(`config.data: the bundled MNIST has 10,000 digits; train + test = ${Number(d.train ?? 8000) + Number(d.test ?? 2000)} is too many`);
-    }
-    if (dn === 'idx' && typeof d.dir !== 'string') fail('config.data.dir', 'must be the folder holding the IDX files', d.dir);
-  }
-  if (dn === 'spirals' || dn === 'circles' || dn === 'moons') {
-    num(d, 'n', 'config.data', { min: 4, int: true, optional: true });
-    num(d, 'noise', 'config.data', { min: 0, optional: true });
-  }
-  if (dn === 'csv' && typeof d.path !== 'string') fail('config.data.path', 'must be the path of a CSV file', d.path);
-  if ('testFraction' in d) {
-    const tf = num(d, 'testFraction', 'config.data', { min: 0 })!;
-    if (tf >= 1) fail('config.data.testFraction', 'must be below 1', tf);
-  }
+  c.data = checkDataConfig(c.data, 'config.data');
   // model
   if (!isObj(c.model)) fail('config.model', 'must be an object like {"type": "mlp", "sizes": [784, 128, 10]}', c.model);
   const m = c.model as Obj;
@@ -236,7 +172,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     }
   }
   // loss, optimizer, schedule
-  if (typeof c.loss !== 'string' || !LOSSES.includes(c.loss)) fail('config.loss', `must be one of ${LOSSES.join(', ')}`, c.loss);
+  if (typeof c.loss !== 'string' || !LOSS_NAMES.includes(c.loss)) fail('config.loss', `must be one of ${LOSS_NAMES.join(', ')}`, c.loss);
   if (!isObj(c.optimizer)) fail('config.optimizer', 'must be an object like {"type": "sgd", "lr": 0.1}', c.optimizer);
   const o = c.optimizer as unknown as Obj;
   checkKeys(o, 'config.optimizer', ['type', 'lr', 'momentum', 'nesterov', 'weightDecay', 'betas']);
@@ -298,66 +234,6 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     throw e;
   }
   return c;
-}
-
-/** Train and test data, plus the class names when the labels were text (CSV). */
-export interface LoadedData {
-  train: { x: Tensor; y: Tensor };
-  test: { x: Tensor; y: Tensor } | null;
-  /** Class names by label index, when known (text labels in a CSV, Fashion-MNIST). */
-  classes?: string[];
-  /** Feature statistics the inputs were standardised with (CSV), to apply again at prediction time. */
-  standardizer?: data.StandardizerState;
-}
-
-/** Train and test data for a data config. */
-export function loadData(d: DataConfig): LoadedData {
-  switch (d.name) {
-    case 'mnist': {
-      const r = data.loadMnist({ train: d.train ?? 8000, test: d.test ?? 2000, flatten: true });
-      return { train: r.train, test: r.test };
-    }
-    case 'fashion-mnist':
-    case 'idx': {
-      const dir = d.name === 'fashion-mnist' ? d.dir ?? data.FASHION_MNIST_DIR : d.dir;
-      if (!existsSync(dir)) {
-        throw new ConfigError(`config.data: no folder ${dir}${d.name === 'fashion-mnist' && !d.dir ? " (on Debian: apt-get install dataset-fashion-mnist; or set data.dir)" : ''}`);
-      }
-      const r = d.name === 'fashion-mnist' ? data.loadFashionMnist(dir) : data.loadMnistFolder(dir);
-      const flat = (s: { x: Tensor; y: Tensor }, n?: number) => {
-        const k = Math.min(n ?? s.x.shape[0], s.x.shape[0]);
-        return { x: s.x.slice(0, k).reshape([k, -1]), y: s.y.slice(0, k) };
-      };
-      return { train: flat(r.train, d.train), test: flat(r.test, d.test), ...(d.name === 'fashion-mnist' ? { classes: [...data.FASHION_MNIST_CLASSES] } : {}) };
-    }
-    case 'and': case 'or': case 'xor': {
-      const fn = d.name === 'and' ? data.andData : d.name === 'or' ? data.orData : data.xorData;
-      const s = fn();
-      return { train: s, test: null };
-    }
-    case 'spirals': case 'circles': case 'moons': {
-      const fn = d.name === 'spirals' ? data.spirals : d.name === 'circles' ? data.circles : data.moons;
-      const s = fn({ n: d.n, noise: d.noise });
-      const split = data.trainTestSplit(s.x, s.y, { testFraction: d.testFraction ?? 0.2 });
-      return { train: split.train, test: split.test };
-    }
-    case 'csv': {
-      const c = data.loadCsv(d.path, { labelColumn: d.labelColumn ?? -1 });
-      if (!c.y) throw new ConfigError(`config.data: ${d.path} has no label column`);
-      // Class labels (text, or few whole numbers) are split stratified, so every class is in both parts.
-      const isClasses = c.classes !== undefined || (c.y.data.every(Number.isInteger) && new Set(c.y.data).size <= Math.max(2, c.y.size / 5));
-      const split = data.trainTestSplit(c.x, c.y, { testFraction: d.testFraction ?? 0.2, stratify: isClasses });
-      if (d.standardize === false) return { train: split.train, test: split.test, classes: c.classes };
-      // Features on very different scales train badly: standardise with the training part's statistics.
-      const st = new data.Standardizer().fit(split.train.x);
-      return {
-        train: { x: st.transform(split.train.x), y: split.train.y },
-        test: { x: st.transform(split.test.x), y: split.test.y },
-        classes: c.classes,
-        standardizer: st.toJSON(),
-      };
-    }
-  }
 }
 
 /** Builds the model a config describes. */

@@ -7,6 +7,19 @@ import { PNG } from 'pngjs';
 import { FileFormatError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** The most pixels an input image may have (4096 × 4096): a digit needs far fewer. */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
+/** Refuses a declared image size that is not whole, zero, or too large, before anything is allocated. */
+function checkPixels(width: number, height: number, path: string, kind: string): void {
+  if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
+    throw new FileFormatError(`${path}: bad ${kind} header: the size ${width}×${height} is not two whole numbers ≥ 1`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new FileFormatError(`${path}: the ${kind} header declares ${width}×${height} pixels, more than the ${MAX_IMAGE_PIXELS} (4096×4096) an input image may have; scale it down first`);
+  }
+}
+
 /** Grey levels of an image file in [0, 1], with its size. */
 export function readGrey(path: string): { width: number; height: number; grey: Float32Array } {
   let bytes: Buffer;
@@ -16,6 +29,8 @@ export function readGrey(path: string): { width: number; height: number; grey: F
     throw new FileFormatError(`${path}: cannot read the image (${(e as Error).message})`);
   }
   if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) {
+    // IHDR is the first chunk: width and height at bytes 16–23, checked before pngjs allocates.
+    if (bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR') checkPixels(bytes.readUInt32BE(16), bytes.readUInt32BE(20), path, 'PNG');
     let png: PNG;
     try {
       png = PNG.sync.read(bytes);
@@ -46,18 +61,26 @@ function readPgm(bytes: Buffer, path: string): { width: number; height: number; 
     while (i < bytes.length && !/\s/.test(String.fromCharCode(bytes[i]))) t += String.fromCharCode(bytes[i++]);
     tokens.push(t);
   }
+  if (tokens.length < 4) throw new FileFormatError(`${path}: bad PGM header: it ends before width, height and maximum grey level`);
   const [, w, h, max] = tokens.map(Number);
-  if (!(w > 0 && h > 0 && max > 0 && max < 65536)) throw new FileFormatError(`${path}: bad PGM header`);
-  const grey = new Float32Array(w * h);
+  checkPixels(w, h, path, 'PGM');
+  if (!(Number.isInteger(max) && max > 0 && max < 65536)) throw new FileFormatError(`${path}: bad PGM header: the maximum grey level must be a whole number from 1 to 65535, got ${tokens[3]}`);
+  // The pixels must be in the file before the image is allocated.
+  let grey: Float32Array;
   if (binary) {
     i++;
     const bpp = max > 255 ? 2 : 1;
-    if (bytes.length < i + w * h * bpp) throw new FileFormatError(`${path}: PGM data is truncated (${bytes.length - i} bytes for ${w}×${h} pixels)`);
+    if (bytes.length < i + w * h * bpp) throw new FileFormatError(`${path}: PGM data is truncated (${Math.max(0, bytes.length - i)} bytes for ${w}×${h} pixels)`);
+    grey = new Float32Array(w * h);
     for (let k = 0; k < w * h; k++) grey[k] = (bpp === 2 ? bytes.readUInt16BE(i + 2 * k) : bytes[i + k]) / max;
   } else {
     const vals = bytes.subarray(i).toString('latin1').trim().split(/\s+/).map(Number);
     if (vals.length < w * h) throw new FileFormatError(`${path}: PGM has ${vals.length} values for ${w}×${h} pixels`);
-    for (let k = 0; k < w * h; k++) grey[k] = vals[k] / max;
+    grey = new Float32Array(w * h);
+    for (let k = 0; k < w * h; k++) {
+      if (!(vals[k] >= 0 && vals[k] <= max)) throw new FileFormatError(`${path}: PGM pixel ${k} is ${String(vals[k])}, not a grey level from 0 to ${max}`);
+      grey[k] = vals[k] / max;
+    }
   }
   return { width: w, height: h, grey };
 }

