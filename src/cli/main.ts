@@ -25,7 +25,8 @@ import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, typ
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
-import { shapeInputs } from './input-shape.js';
+import { modelInputShape, shapeInputs } from './input-shape.js';
+import { printSummary } from '../nn/summary.js';
 import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
@@ -353,12 +354,29 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   return 0;
 }
 
+/** The input shape line and the summary table of `backprop info`. */
+function infoSummary(model: Module, io: CliIO): void {
+  const known = modelInputShape(model);
+  if (!known) {
+    io.out('input shape: unknown (not recorded in the model file)');
+    return;
+  }
+  io.out(`input shape: [${known.shape.join(', ')}]${known.recorded ? '' : " (not recorded in this older model file: taken from its first Linear layer's in-features)"}`);
+  try {
+    printSummary(model, known.shape, io.out);
+  } catch (e) {
+    if (!(e instanceof BackpropError)) throw e;
+    io.out(`summary: the model does not run on inputs of shape [${known.shape.join(', ')}]: ${e.message}`);
+  }
+}
+
 function infoCommand(modelPath: string, io: CliIO): number {
   const { model, meta } = loadForCli(modelPath);
   io.out(model.toString());
   const buffers = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.out(`parameters: ${model.numParameters()}${buffers ? ` (plus ${buffers} values in buffers, e.g. a perceptron's weights)` : ''}`);
   for (const [name, t] of Object.entries(model.stateDict())) io.out(`  ${name.padEnd(24)} [${t.shape.join(', ')}]`);
+  infoSummary(model, io);
   const { config, ...rest } = meta;
   if (config) io.out(`trained with: ${JSON.stringify(config)}`);
   for (const [k, v] of Object.entries(rest)) io.out(`${k}: ${JSON.stringify(v)}`);
