@@ -27,6 +27,7 @@ import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
 import { modelInputShape, shapeInputs } from './input-shape.js';
 import { printSummary } from '../nn/summary.js';
+import { withAllocationLimit } from '../tensor/limits.js';
 import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
@@ -354,6 +355,9 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   return 0;
 }
 
+/** Most values the summary of `backprop info` may allocate for its dummy batches (256 MiB of float32). */
+const SUMMARY_BUDGET = 64 * 2 ** 20;
+
 /** The input shape line and the summary table of `backprop info`. */
 function infoSummary(model: Module, io: CliIO): void {
   const known = modelInputShape(model);
@@ -363,10 +367,11 @@ function infoSummary(model: Module, io: CliIO): void {
   }
   io.out(`input shape: [${known.shape.join(', ')}]${known.recorded ? '' : " (not recorded in this older model file: taken from its first Linear layer's in-features)"}`);
   try {
-    printSummary(model, known.shape, io.out);
+    // A model file may declare any input shape: the dummy batches may not allocate without bound.
+    withAllocationLimit(SUMMARY_BUDGET, 'info: the summary', () => printSummary(model, known.shape, io.out));
   } catch (e) {
     if (!(e instanceof BackpropError)) throw e;
-    io.out(`summary: the model does not run on inputs of shape [${known.shape.join(', ')}]: ${e.message}`);
+    io.out(`summary: not shown for inputs of shape [${known.shape.join(', ')}] (${e.message})`);
   }
 }
 

@@ -120,3 +120,14 @@ test('a saved architecture without inputShape trains on images through its first
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(architecture(folder).inputShape, [784]);
 });
+
+test('info on a model declaring a huge input shape does not allocate it: the summary is skipped with a reason', () => {
+  const huge = new bp.Sequential(new bp.Flatten());
+  huge.inputShape = [1, 100_000, 1_000]; // 10⁸ values per sample: 400 MB a dummy batch
+  const base = join(dir, 'huge');
+  bp.saveModule(huge, base);
+  const r = cli('info', base);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^input shape: \[1, 100000, 1000\]$/m);
+  assert.match(r.out, /^summary: not shown for inputs of shape \[1, 100000, 1000\] \(info: the summary: would allocate more than the 67108864 values allowed\)$/m);
+});
