@@ -7,6 +7,8 @@ import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import { inScope, type Scope } from '../autograd/scope.js';
+import { checkInputShape, type InputShape } from './input-shape.js';
+import { printSummary, type InputSpec } from './summary.js';
 import { HookTable, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 
 /** A JSON value. */
@@ -33,6 +35,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   private readonly buffers = new Map<string, Tensor>();
   private readonly children_ = new Map<string, AnyModule>();
   private readonly hooks = new HookTable();
+  private inputShape_: InputShape | undefined;
 
   /** The layer's computation; call it through call(), as PyTorch's `module(x)`. */
   abstract forward(...inputs: In): Out;
@@ -69,7 +72,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   scopeLabel(parent: Scope | undefined): string {
     const cls = this.constructor.name;
     if (parent instanceof Module) {
-      for (const [name, m] of parent.children_) if (m === (this as unknown)) return `${name} (${cls})`;
+      // namedChildren() also finds children assigned as fields, not yet registered.
+      for (const [name, m] of parent.namedChildren()) if (m === (this as unknown)) return `${name} (${cls})`;
     }
     return cls;
   }
@@ -161,10 +165,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every buffer with its dotted name. */
-  namedBuffers(): [string, Tensor][] {
+  /** Every buffer with its dotted name; with recurse = false only this module's own. */
+  namedBuffers(recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    const modules: [string, AnyModule][] = recurse ? this.namedModules() : [['', this as AnyModule]];
+    for (const [prefix, m] of modules) {
       for (const [name, b] of m.buffers) out.push([prefix ? `${prefix}.${name}` : name, b]);
     }
     return out;
@@ -232,9 +237,35 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     }
   }
 
+  /**
+   * One sample's input shape, without the batch axis (`[1, 28, 28]`, `[784]`), or undefined when
+   * not known. Saved in config(); the CLI shapes eval and predict inputs to `[N, ...inputShape]`.
+   */
+  get inputShape(): InputShape | undefined {
+    return this.inputShape_;
+  }
+
+  set inputShape(shape: InputShape | undefined) {
+    this.inputShape_ = shape === undefined ? undefined : Object.freeze(checkInputShape(shape, `${this.constructor.name}: inputShape`));
+  }
+
+  /** The architecture to save: toConfig() plus the input shape when known. */
+  config(): ModuleConfig {
+    const c = this.toConfig();
+    return this.inputShape_ ? { ...c, inputShape: [...this.inputShape_] } : c;
+  }
+
   /** The architecture as JSON, rebuilt by moduleFromConfig. */
   toConfig(): ModuleConfig {
     throw new ConfigError(`${this.constructor.name} does not describe its architecture (override toConfig and registerModuleType to save it)`);
+  }
+
+  /**
+   * Prints a Keras-style table of the layers (name, type, output shape, parameters) and the
+   * totals, for inputs of `inputShape` (default this.inputShape); returns the text.
+   */
+  summary(inputShape?: InputSpec, print?: (text: string) => void): string {
+    return printSummary(this as AnyModule, inputShape, print);
   }
 
   /** Extra text inside the module's printout, e.g. `inFeatures=2, outFeatures=3`. */
@@ -260,7 +291,7 @@ export function registerModuleType(type: string, factory: (config: ModuleConfig)
 }
 
 /**
- * Builds a module from a config written by toConfig(). The result is typed as `M` (by default
+ * Builds a module from a config written by config() or toConfig(), with its inputShape. The result is typed as `M` (by default
  * a tensor-to-tensor Module): `moduleFromConfig<MyLstm>(cfg)` for a module with other inputs.
  */
 export function moduleFromConfig<M extends AnyModule = Module>(config: ModuleConfig): M {
@@ -269,7 +300,10 @@ export function moduleFromConfig<M extends AnyModule = Module>(config: ModuleCon
   }
   const f = factories.get(config.type);
   if (!f) throw new ConfigError(`moduleFromConfig: unknown module type '${config.type}' (known: ${[...factories.keys()].sort().join(', ')})`);
-  return f(config) as M;
+  const inputShape = config.inputShape === undefined ? undefined : checkInputShape(config.inputShape, `${config.type}: field 'inputShape'`);
+  const m = f(config);
+  if (inputShape) m.inputShape = inputShape;
+  return m as M;
 }
 
 /** Reads a numeric option of a config, with a clear error naming the field. */

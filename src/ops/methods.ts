@@ -45,8 +45,8 @@ declare module '../tensor/tensor.js' {
     relu(): Tensor;
     /** Leaky ReLU with the given slope. */
     leakyRelu(slope?: number): Tensor;
-    /** log(1 + e^x). */
-    softplus(): Tensor;
+    /** (1/β)·log(1 + e^{βx}), x above the threshold (default β = 1, threshold = 20). */
+    softplus(options?: Act.SoftplusOptions): Tensor;
     /** ELU with the given α. */
     elu(alpha?: number): Tensor;
     /** Softmax along an axis (default last). */
