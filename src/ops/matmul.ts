@@ -123,6 +123,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new ShapeError(`linear: bias must have shape [${out}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
   }
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  checkSize([...x.shape.slice(0, -1), out], 'linear');
   const data = kernels.matmul(x.data, weight.data, rows, inF, out, { transB: true });
   if (bias) kernels.addRowInPlace(data, bias.data, rows, out);
   const y = new Tensor(data, [...x.shape.slice(0, -1), out]);

@@ -3,6 +3,7 @@
  * every run repeatable; its state can be saved and restored (checkpoints do).
  */
 import { ValueError } from '../errors.js';
+import { MAX_TENSOR_ELEMENTS } from './limits.js';
 
 const state = new Uint32Array(4);
 
@@ -82,8 +83,14 @@ export function random(): number {
   return (hi * 67108864 + lo) / 9007199254740992;
 }
 
-/** Uniform integer in [0, n). */
+/** Uniform integer in [0, n), for a whole number n ≥ 1 (ValueError otherwise). */
 export function randomInt(n: number): number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new ValueError(`randomInt: n must be a whole number ≥ 1, got ${describeValue(n)}`);
+  return below(n);
+}
+
+/** Uniform integer in [0, n) for an n already checked. */
+function below(n: number): number {
   return Math.floor(random() * n);
 }
 
@@ -95,12 +102,15 @@ export function randomNormal(): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** A random permutation of 0…n−1 (Fisher–Yates). */
+/** A random permutation of 0…n−1 (Fisher–Yates), for a whole number 0 ≤ n ≤ MAX_TENSOR_ELEMENTS. */
 export function randperm(n: number): Int32Array {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_TENSOR_ELEMENTS) {
+    throw new ValueError(`randperm: n must be a whole number in 0 … ${MAX_TENSOR_ELEMENTS}, got ${describeValue(n)}`);
+  }
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = below(i + 1);
     const t = p[i];
     p[i] = p[j];
     p[j] = t;

@@ -1,7 +1,7 @@
 // manualSeed takes the integers 0 … 2^32 − 1 and refuses anything else; setRngState refuses malformed and all-zero states.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manualSeed, MAX_SEED, getRngState, setRngState, random, randn, ValueError } from '../../src/index.js';
+import { manualSeed, MAX_SEED, getRngState, setRngState, random, randn, randomInt, randperm, ValueError } from '../../src/index.js';
 import { throwsWith } from '../helpers.js';
 
 function firstDraws(seed: number): number[] {
@@ -65,4 +65,13 @@ test('setRngState accepts any other state of four 32-bit words and replays from 
   assert.deepEqual([random(), random()], a);
   setRngState([MAX_SEED, MAX_SEED, MAX_SEED, MAX_SEED]);
   assert.ok(random() >= 0);
+});
+
+test('randperm and randomInt refuse sizes that are not whole numbers in range, before allocating', () => {
+  for (const bad of [-1, 2.5, NaN, Infinity, 2 ** 31]) throwsWith(() => randperm(bad), ValueError, /^randperm: n must be a whole number in 0 … 2147483647, got /);
+  for (const bad of [0, -3, 1.5, NaN, Infinity]) throwsWith(() => randomInt(bad), ValueError, /^randomInt: n must be a whole number ≥ 1, got /);
+  assert.equal(randperm(0).length, 0);
+  manualSeed(3);
+  assert.deepEqual([...randperm(6)].sort(), [0, 1, 2, 3, 4, 5]);
+  for (let i = 0; i < 20; i++) assert.ok([0, 1, 2].includes(randomInt(3)));
 });
