@@ -112,6 +112,7 @@ test('fields of the wrong shape are refused with a FileFormatError naming the fi
     ['extra', { ...extra, earlyStopping: { ...extra.earlyStopping, sinceBest: 'x' } }, /extra.earlyStopping.sinceBest must be a whole number ≥ 0/],
     ['optimizer', { ...optim, state: { ...optim.state, 0: { ...optim.state[0], step: 'x' } } }, /checkpoint field optimizer.state.0.step must be a number or a list of numbers, got "x"/],
     ['optimizer', { ...optim, state: { ...optim.state, 7: null } }, /checkpoint field optimizer.state.7 must be an object of numbers and buffers, got null/],
+    ['optimizer', { ...optim, state: { 0: null } }, /tensor "optim.state.0.expAvg" is not referenced from metadata "optimizer"/],
     ['optimizer', { ...optim, paramGroups: [1] }, /optimizer.paramGroups must be a list of objects/],
   ];
   for (const [field, value, re] of cases) {
