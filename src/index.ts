@@ -6,6 +6,8 @@ export type { Shape } from './tensor/shape.js';
 export { manualSeed, MAX_SEED, getRngState, setRngState, random, randomInt, randomNormal, randperm } from './tensor/random.js';
 export { backward, noGrad, isGradEnabled, setGradEnabled } from './autograd/graph.js';
 export type { BackwardOptions } from './autograd/graph.js';
+export { setDebug, isDebug, detectAnomaly } from './autograd/debug.js';
+export { scopePath } from './autograd/scope.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';

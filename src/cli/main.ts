@@ -31,6 +31,8 @@ import { withAllocationLimit } from '../tensor/limits.js';
 import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
+import { acquireRunLock } from './lock.js';
+import { tensorFileInfo } from './info.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -138,6 +140,16 @@ function formatMetrics(prefix: string, logs: Record<string, number>): string {
 function trainCommand(flags: TrainFlags, io: CliIO): number {
   const { config, outDir } = resolveTrainConfig(flags);
   prepareOutDir(outDir);
+  const lock = acquireRunLock(outDir);
+  try {
+    return trainInFolder(config, outDir, flags, io);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Trains into the (locked) run folder outDir. */
+function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, io: CliIO): number {
   writeFileAtomicSync(join(outDir, 'config.json'), JSON.stringify(config, null, 1));
 
   manualSeed(config.seed);
@@ -376,6 +388,11 @@ function infoSummary(model: Module, io: CliIO): void {
 }
 
 function infoCommand(modelPath: string, io: CliIO): number {
+  const fileInfo = tensorFileInfo(modelPath);
+  if (fileInfo) {
+    for (const line of fileInfo) io.out(line);
+    return 0;
+  }
   const { model, meta } = loadForCli(modelPath);
   io.out(model.toString());
   const buffers = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
@@ -427,8 +444,8 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
   program
     .command('info')
-    .description("show a saved model's architecture, parameter shapes and training metadata")
-    .argument('<model>', 'saved model')
+    .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors")
+    .argument('<model>', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string) => { code = infoCommand(model, io); });
 
   try {

@@ -72,7 +72,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   scopeLabel(parent: Scope | undefined): string {
     const cls = this.constructor.name;
     if (parent instanceof Module) {
-      for (const [name, m] of parent.children_) if (m === (this as unknown)) return `${name} (${cls})`;
+      // namedChildren() also finds children assigned as fields, not yet registered.
+      for (const [name, m] of parent.namedChildren()) if (m === (this as unknown)) return `${name} (${cls})`;
     }
     return cls;
   }

@@ -9,6 +9,15 @@ import { Tensor, checkTensor } from '../tensor/tensor.js';
 import { checkArgCount, finiteNumber } from './args.js';
 import { unary } from './unary.js';
 
+/** The options object of an op (undefined means {}); anything else is a ValueError naming the op. */
+function optionsOf(op: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValueError(`${op}: options must be an object, got ${Array.isArray(options) ? 'an array' : String(options)}`);
+  }
+  return options as Record<string, unknown>;
+}
+
 /** Logistic sigmoid σ(z) = 1/(1+e^−z); σ'(z) = σ(z)(1−σ(z)) ≤ 0.25 (hence vanishing gradients). */
 export const sigmoid = unary('sigmoid', {
   f: (z) => kernels.unary('sigmoid', z),
@@ -37,10 +46,29 @@ export const leakyRelu = unary('leakyRelu', {
   df: (dy, z, _y, { slope }) => kernels.leakyReluGrad(dy, z, slope),
 });
 
-/** softplus(z) = log(1 + e^z), a smooth ReLU; its derivative is σ(z). */
+/** Options of softplus(), as PyTorch's. */
+export interface SoftplusOptions {
+  /** Sharpness β (default 1): larger is closer to ReLU. Must be finite and not 0. */
+  beta?: number;
+  /** Where βz > threshold (default 20) the output is z itself, as PyTorch does. */
+  threshold?: number;
+}
+
+/**
+ * softplus(z) = (1/β)·log(1 + e^{βz}), a smooth ReLU, reverting to z where βz > threshold;
+ * its derivative is σ(βz) (1 above the threshold).
+ */
 export const softplus = unary('softplus', {
-  f: (z) => kernels.unary('softplus', z),
-  df: (dy, z) => kernels.unaryGrad('softplus', dy, z), // σ(z), from the input
+  attrs: (options?: SoftplusOptions) => {
+    const o = optionsOf('softplus', options);
+    const beta = o.beta === undefined ? 1 : finiteNumber('softplus', 'beta', o.beta);
+    if (beta === 0) throw new ValueError('softplus: beta must not be 0 (it divides by beta)');
+    const threshold = o.threshold ?? 20;
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ValueError(`softplus: threshold must be a number, got ${String(threshold)}`);
+    return { beta, threshold };
+  },
+  f: (z, { beta, threshold }) => kernels.softplus(z, beta, threshold),
+  df: (dy, z, _y, { beta, threshold }) => kernels.softplusGrad(dy, z, beta, threshold), // σ(βz), from the input
 });
 
 /** ELU: z for z > 0, α(e^z − 1) otherwise; f' = 1 or f(z) + α. */
@@ -82,13 +110,6 @@ function thresholdGrad(op: string, grad: unknown): ThresholdGrad {
   throw new ValueError(`${op}: grad must be 'error' or 'zero', got ${String(grad)}`);
 }
 
-function optionsOf(op: string, options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ValueError(`${op}: options must be an object, got ${Array.isArray(options) ? 'an array' : String(options)}`);
-  }
-  return options as Record<string, unknown>;
-}
 
 /** The derivative of a threshold unit: zero, or an error saying why there is none (see ThresholdGrad). */
 function thresholdBackward(op: string, dy: Float32Array | Float64Array, mode: string): Float32Array | Float64Array {

@@ -45,8 +45,8 @@ declare module '../tensor/tensor.js' {
     relu(): Tensor;
     /** Leaky ReLU with the given slope. */
     leakyRelu(slope?: number): Tensor;
-    /** log(1 + e^x). */
-    softplus(): Tensor;
+    /** (1/β)·log(1 + e^{βx}), x above the threshold (default β = 1, threshold = 20). */
+    softplus(options?: Act.SoftplusOptions): Tensor;
     /** ELU with the given α. */
     elu(alpha?: number): Tensor;
     /** Softmax along an axis (default last). */
@@ -54,17 +54,17 @@ declare module '../tensor/tensor.js' {
     /** Log-softmax along an axis (default last). */
     logSoftmax(axis?: number): Tensor;
     /** Sum overall or along an axis. */
-    sum(axis?: number, keepdims?: boolean): Tensor;
+    sum(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Mean overall or along an axis. */
-    mean(axis?: number, keepdims?: boolean): Tensor;
+    mean(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Maximum overall or along an axis. */
-    max(axis?: number, keepdims?: boolean): Tensor;
+    max(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Minimum overall or along an axis. */
-    min(axis?: number, keepdims?: boolean): Tensor;
+    min(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Index of the maximum along an axis. */
     argmax(axis?: number, keepdims?: boolean): Tensor;
     /** Stable log Σ exp overall or along an axis. */
-    logsumexp(axis?: number, keepdims?: boolean): Tensor;
+    logsumexp(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Matrix product. */
     matmul(other: Tensor): Tensor;
     /** Same data, new shape (one size may be −1). */

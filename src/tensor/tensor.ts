@@ -28,6 +28,8 @@ export interface GraphNode {
   readonly attrs: Readonly<Record<string, OpAttr>>;
   /** Given ∂E/∂out, returns ∂E/∂input for each input (null where not needed). */
   readonly backward: (dy: FloatArray) => readonly (FloatArray | null)[];
+  /** The module path that ran the op (`MLP > layers.2 (Linear)`), captured only in debug mode. */
+  readonly scope?: string;
 }
 
 let defaultDtype: DType = 'float32';

@@ -15,7 +15,7 @@ const cases: [string, unknown, unknown[]][] = [
   ['neg', bp.neg, [x]], ['pow', bp.pow, [x, 2]], ['exp', bp.exp, [x]], ['log', bp.log, [x]],
   ['sqrt', bp.sqrt, [x]], ['abs', bp.abs, [x]], ['clamp', bp.clamp, [x, -1, 1]], ['sin', bp.sin, [x]], ['cos', bp.cos, [x]],
   ['sigmoid', bp.sigmoid, [x]], ['tanh', bp.tanh, [x]], ['relu', bp.relu, [x]], ['leakyRelu', bp.leakyRelu, [x, 0.1]],
-  ['softplus', bp.softplus, [x]], ['elu', bp.elu, [x, 1]], ['identity', bp.identity, [x]],
+  ['softplus', bp.softplus, [x, {}]], ['elu', bp.elu, [x, 1]], ['identity', bp.identity, [x]],
   ['step', bp.step, [x, {}]], ['sign', bp.sign, [x, {}]],
   ['softmax', bp.softmax, [x, 0]], ['logSoftmax', bp.logSoftmax, [x, 0]],
   ['reshape', bp.reshape, [x, [3, 2]]], ['flatten', bp.flatten, [x, 0, 1]], ['unsqueeze', bp.unsqueeze, [x, 0]],
