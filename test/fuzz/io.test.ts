@@ -10,7 +10,7 @@ import { Adam, getRngState, loadModule, manualSeed, mlp, saveModule, tensor, zer
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors } from '../../src/io/index.js';
 import type { OptimizerStateDictInput } from '../../src/optim/index.js';
 import { rawSafetensors, resignCheckpoint, tempDir } from '../io/helpers.js';
-import { assertAllTyped, fuzz } from './mutate.js';
+import { assertAllTyped, fuzz, rng } from './mutate.js';
 
 /** An input taking longer than this counts as a hang (a guard against endless loops, not a timing test). */
 const HANG_MS = 10_000;
@@ -123,4 +123,43 @@ test('fuzz: model weights re-signed in model.json, loaded and built into a modul
     writeFileSync(join(dir, 'model.json'), resignedJson(json, b));
     return loadModule(dir);
   }, 16);
+});
+
+/** Values a hand-edited or forged model.json might hold where something else belongs. */
+const ODD_VALUES: unknown[] = [
+  -1, 0, 1, 2.5, 1e9, 2 ** 31, 2 ** 53, -0, '', 'Linear', 'x', true, false, null, [], {}, [[1]], { type: 'Linear' },
+  { type: 'Sequential', layers: 'no' }, { type: 'Linear', inFeatures: 2 ** 30, outFeatures: 4 }, '__proto__', JSON.parse('{"__proto__": 1}') as unknown, JSON.parse('['.repeat(300) + ']'.repeat(300)) as unknown,
+];
+
+/** A copy of `doc` with one value somewhere inside replaced (or a key removed, or a list entry added). */
+function mutateValue(doc: unknown, r: () => number): unknown {
+  const copy = JSON.parse(JSON.stringify(doc)) as unknown;
+  const slots: [Record<string, unknown> | unknown[], string | number][] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => { slots.push([v, i]); walk(x); });
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) { slots.push([v as Record<string, unknown>, k]); walk(x); }
+  };
+  walk(copy);
+  const [holder, key] = slots[Math.floor(r() * slots.length)];
+  const pick = ODD_VALUES[Math.floor(r() * ODD_VALUES.length)];
+  const how = r();
+  if (how < 0.1 && !Array.isArray(holder)) delete holder[key as string];
+  else if (how < 0.2 && Array.isArray(holder)) holder.push(pick);
+  else (holder as Record<string | number, unknown>)[key] = pick;
+  return copy;
+}
+
+test('fuzz: model.json values replaced one at a time (structure-aware), loaded and built into a module', () => {
+  const { dir, json } = modelFolder();
+  const doc = JSON.parse(Buffer.from(json).toString('utf8')) as unknown;
+  const r = rng(17);
+  let current = doc;
+  // Each input is a JSON text with one to three values changed; fuzz() adds byte mutations on top half the time.
+  run('model.json values', [json], (b) => {
+    current = r() < 0.3 ? doc : current;
+    for (let k = 0, n = 1 + Math.floor(r() * 3); k < n; k++) current = mutateValue(current, r);
+    const text = r() < 0.5 ? JSON.stringify(current) : Buffer.from(b).toString('utf8');
+    writeFileSync(join(dir, 'model.json'), text);
+    return loadModule(dir);
+  }, 18);
 });

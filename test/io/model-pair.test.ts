@@ -93,12 +93,12 @@ test('stray temp and staged files of killed saves are removed by the next save; 
   const dir = tempDir();
   saveModel(dir, model(1));
   const strays = [
-    '.model.safetensors.999999.0a1b2c3d4e5f.tmp',
-    '.model.json.999999.0a1b2c3d4e5f.tmp',
+    '.model.safetensors.4999999.0a1b2c3d4e5f.tmp',
+    '.model.json.4999999.0a1b2c3d4e5f.tmp',
     `.model.safetensors.${'ab'.repeat(32)}.staged`,
-    `..model.safetensors.${'cd'.repeat(32)}.staged.999999.00ff00ff00ff.tmp`,
+    `..model.safetensors.${'cd'.repeat(32)}.staged.4999999.00ff00ff00ff.tmp`,
   ];
-  const others = ['notes.txt', '.other.json.999999.0a1b2c3d4e5f.tmp', `.model.safetensors.${'ab'.repeat(31)}.staged`];
+  const others = ['notes.txt', '.other.json.4999999.0a1b2c3d4e5f.tmp', `.model.safetensors.${'ab'.repeat(31)}.staged`];
   for (const n of [...strays, ...others]) writeFileSync(join(dir, n), 'x');
   assert.equal(loadsAs(dir), 1, 'strays do not disturb loading');
   saveModel(dir, model(2));
