@@ -262,6 +262,42 @@ layer_case('sequential_linear_relu_identity_linear', nn.Sequential(nn.Linear(3, 
            nonzero(5, 3), labels(5, 2))
 
 
+# ---------------------------------------------------------------- KL cases with gradients to both sides
+# (drawn after the layer cases, so the values of every earlier case stay as they were)
+
+# klDiv with a target that requires a gradient: strictly positive p (torch's target gradient is NaN at p = 0)
+_lp, _p = F.log_softmax(randn(3, 4), dim=1), probs(3, 4)
+for r in (*REDUCTIONS, 'batchmean'):
+    loss_case(f'klDiv_target_grad_{r}', 'klDiv', {'reduction': r}, [_lp, _p], None,
+              lambda lp, p, r=r: F.kl_div(lp, p, reduction=r))
+# log_target: the target given as log-probabilities, with and without its gradient
+_lp, _lt = F.log_softmax(randn(3, 4), dim=1), F.log_softmax(randn(3, 4) * 2, dim=1)
+for r in (*REDUCTIONS, 'batchmean'):
+    loss_case(f'klDiv_log_target_grad_{r}', 'klDiv', {'reduction': r, 'logTarget': True}, [_lp, _lt], None,
+              lambda lp, lt, r=r: F.kl_div(lp, lt, reduction=r, log_target=True))
+loss_case('klDiv_log_target_constant_mean', 'klDiv', {'reduction': 'mean', 'logTarget': True}, [_lp], _lt,
+          lambda lp: F.kl_div(lp, _lt, reduction='mean', log_target=True))
+
+
+def kl_divergence(p, q, reduction):
+    """KL(p || q) = sum p log(p / q) over the last axis, then reduced over the distributions."""
+    per = F.kl_div(q.log(), p, reduction='none').sum(dim=-1)
+    return reduce_by_hand(per, reduction)
+
+
+# klDivergence(p, q): both are probabilities and both get gradients
+_p, _q = probs(4, 5), probs(4, 5)
+for r in REDUCTIONS:
+    loss_case(f'klDivergence_{r}', 'klDivergence', {'reduction': r}, [_p, _q], None,
+              lambda p, q, r=r: kl_divergence(p, q, r))
+_p, _q = F.softmax(randn(2, 3, 4), dim=-1), F.softmax(randn(2, 3, 4), dim=-1)
+for r in REDUCTIONS:
+    loss_case(f'klDivergence_3d_{r}', 'klDivergence', {'reduction': r}, [_p, _q], None,
+              lambda p, q, r=r: kl_divergence(p, q, r))
+_p, _q = F.softmax(randn(6), dim=0), F.softmax(randn(6), dim=0)
+loss_case('klDivergence_1d', 'klDivergence', {'reduction': 'mean'}, [_p, _q], None, lambda p, q: kl_divergence(p, q, 'mean'))
+
+
 def main():
     doc = {
         'about': 'PyTorch reference values for test/parity/losses.test.ts; regenerate with '

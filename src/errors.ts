@@ -38,3 +38,24 @@ export class FileAccessError extends BackpropError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * A NaN or ±Inf caught by debug mode (`setDebug(true)`, `detectAnomaly`): the first op whose
+ * forward output or back-propagated gradient held one. The message names the op, the pass,
+ * its input shapes and the module that called it.
+ */
+export class NonFiniteError extends BackpropError {
+  constructor(
+    message: string,
+    /** The op's name, as on its graph node ('log', 'matmul', …). */
+    readonly op: string,
+    /** Whether its forward output or its backward gradient was not finite. */
+    readonly pass: 'forward' | 'backward',
+    /** Shapes of the op's tensor inputs. */
+    readonly inputShapes: readonly (readonly number[])[],
+    /** Module path at forward time (`MLP > layers.2 (Linear)`); '' outside any module or if unknown. */
+    readonly scope: string,
+  ) {
+    super(message);
+  }
+}

@@ -3,7 +3,7 @@
  * central finite differences (f(x+h) − f(x−h)) / 2h, computed in float64.
  */
 import { ValueError } from '../errors.js';
-import { Tensor, withDefaultDtype } from '../tensor/tensor.js';
+import { Tensor, checkTensor, withDefaultDtype } from '../tensor/tensor.js';
 import { backward, noGrad } from './graph.js';
 
 /** Options of gradcheck. */
@@ -12,12 +12,29 @@ export interface GradcheckOptions {
   eps?: number;
 }
 
+/** Throws a ValueError naming the argument of gradcheck that is not what it should be. */
+function checkArguments(fn: unknown, inputs: unknown, options: unknown): void {
+  if (typeof fn !== 'function') throw new ValueError(`gradcheck(): fn must be a function of tensors returning a Tensor, got ${describe(fn)}`);
+  if (!Array.isArray(inputs)) throw new ValueError(`gradcheck(): inputs must be an array of Tensors, got ${describe(inputs)}`);
+  inputs.forEach((t, i) => checkTensor(t, 'gradcheck()', `inputs[${i}]`));
+  if (typeof options !== 'object' || options === null) throw new ValueError(`gradcheck(): options must be an object, got ${describe(options)}`);
+  const eps = (options as GradcheckOptions).eps;
+  if (eps !== undefined && (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps))) {
+    throw new ValueError(`gradcheck(): options.eps must be a positive finite number, got ${String(eps)}`);
+  }
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
+}
+
 /**
  * Compares the gradients back-propagation gives for `fn` at `inputs` with central finite
  * differences, all in float64, and returns the worst relative error
  * |analytic − numeric| / max(1, |analytic|, |numeric|) over every input that requires a gradient.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): number {
+  checkArguments(fn, inputs, options);
   const eps = options.eps ?? 1e-6;
   return withDefaultDtype('float64', () => {
     const xs = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, t.requiresGrad));

@@ -9,6 +9,8 @@ import { GraphError, ShapeError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
 import { Tensor, type GraphNode } from '../tensor/tensor.js';
+import { checkBackward, checkForward, isDebug } from './debug.js';
+import { scopePath } from './scope.js';
 
 let gradEnabled = true;
 
@@ -39,21 +41,10 @@ export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-/** A hook run after each op's forward and backward: the NaN debug mode plugs in here. */
-export interface GraphObserver {
-  forward?(op: string, out: Tensor, inputs: readonly Tensor[]): void;
-  backward?(op: string, grads: readonly (FloatArray | null)[], inputs: readonly Tensor[]): void;
-}
-let observer: GraphObserver | null = null;
-
-/** Installs (or with null removes) the graph observer. */
-export function setGraphObserver(o: GraphObserver | null): void {
-  observer = o;
-}
-
 /**
  * Records that `out` was computed by `op` from `inputs`, with `backward` mapping ∂E/∂out to
  * ∂E/∂input for each input, and the op's `attrs`. Records nothing when no input requires a gradient.
+ * In debug mode it first checks `out` for NaN/Inf and notes the module path on the node.
  */
 export function record(
   out: Tensor,
@@ -62,13 +53,14 @@ export function record(
   backward: GraphNode['backward'],
   attrs: GraphNode['attrs'] = NO_ATTRS,
 ): Tensor {
-  if (observer?.forward) observer.forward(op, out, inputs);
+  const scope = isDebug() ? scopePath() : undefined;
+  if (scope !== undefined) checkForward(op, out, inputs, scope);
   if (!gradEnabled) return out;
   let needed = false;
   for (const t of inputs) if (t.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.node = { op, inputs, backward, attrs };
+  out.node = { op, inputs, backward, attrs, scope };
   return out;
 }
 
@@ -166,7 +158,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     if (g) {
       if (t.keepGrad) accumulateGrad(t, g);
       const gi = node.backward(g);
-      if (observer?.backward) observer.backward(node.op, gi, node.inputs);
+      if (isDebug()) checkBackward(node.op, gi, node.inputs, node.scope, g);
       for (let j = 0; j < node.inputs.length; j++) {
         const inp = node.inputs[j];
         const gj = gi[j];

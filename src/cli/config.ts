@@ -8,8 +8,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
 import { mlp, Perceptron, LogisticRegression } from '../models/index.js';
-import type { ActivationName } from '../nn/layers.js';
-import { lossByName, type LossName } from '../losses/index.js';
+import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
+import { lossByName, LOSS_NAMES, type LossName } from '../losses/index.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR } from '../optim/index.js';
 import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
 import type { MetricName } from '../train/metrics.js';
@@ -141,8 +141,6 @@ export const PRESETS: Record<string, TrainConfig> = {
   },
 };
 
-const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'softplus', 'elu', 'identity', 'softmax', 'logSoftmax', 'step'];
-const LOSSES: readonly LossName[] = ['l2', 'mse', 'mae', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'crossEntropy', 'nll', 'klDiv'];
 
 /** Checks a parsed JSON config (with defaults from the mnist-mlp preset for fields left out). */
 export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp'], defaultName = 'custom'): TrainConfig {
@@ -166,15 +164,15 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
     if (!Array.isArray(m.sizes) || m.sizes.length < 2 || !m.sizes.every((s) => Number.isInteger(s) && s >= 1)) {
       fail('config.model.sizes', 'must be a list of at least two whole numbers ≥ 1', m.sizes);
     }
-    oneOf(m, 'activation', 'config.model', ACTIVATIONS, true);
-    oneOf(m, 'outputActivation', 'config.model', ACTIVATIONS, true);
+    oneOf(m, 'activation', 'config.model', ACTIVATION_NAMES, true);
+    oneOf(m, 'outputActivation', 'config.model', ACTIVATION_NAMES, true);
     if (m.dropout !== undefined) {
       const p = num(m, 'dropout', 'config.model', { min: 0 })!;
       if (p >= 1) fail('config.model.dropout', 'must be below 1', p);
     }
   }
   // loss, optimizer, schedule
-  if (typeof c.loss !== 'string' || !LOSSES.includes(c.loss)) fail('config.loss', `must be one of ${LOSSES.join(', ')}`, c.loss);
+  if (typeof c.loss !== 'string' || !LOSS_NAMES.includes(c.loss)) fail('config.loss', `must be one of ${LOSS_NAMES.join(', ')}`, c.loss);
   if (!isObj(c.optimizer)) fail('config.optimizer', 'must be an object like {"type": "sgd", "lr": 0.1}', c.optimizer);
   const o = c.optimizer as unknown as Obj;
   checkKeys(o, 'config.optimizer', ['type', 'lr', 'momentum', 'nesterov', 'weightDecay', 'betas']);

@@ -27,7 +27,7 @@ import { FileFormatError, ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomicSync, type AtomicWriteOptions } from './atomic.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { hasToJSON, isPlainObject, kindOf, setOwn } from './json.js';
+import { MAX_JSON_DEPTH, hasToJSON, isPlainObject, kindOf, parseJsonText, setOwn } from './json.js';
 
 /** A value in a checkpoint's optimiser state, history or extra: JSON plus float32 buffers. */
 export type CheckpointValue =
@@ -110,6 +110,8 @@ function encodeField(value: unknown, field: string, prefix: string, tensors: Rec
       throw new ValueError(`${where} is ${kindOf(v)}; a checkpoint stores buffers as Float32Array or Tensor (or plain number arrays)`);
     }
     if (seen.has(v)) throw new ValueError(`${where} refers back to an enclosing value (a cycle)`);
+    // one level is kept for the {"$tensor": …} / {"$number": …} tags a leaf may become
+    if (seen.size >= MAX_JSON_DEPTH - 1) throw new ValueError(`${where} nests too deeply (a checkpoint holds at most ${MAX_JSON_DEPTH} levels of JSON)`);
     seen.add(v);
     try {
       if (hasToJSON(v)) return walk(v.toJSON(), path, segments);
@@ -206,12 +208,7 @@ function decodeField(
   used: Set<string>,
   fail: (msg: string) => never,
 ): CheckpointValue {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    fail(`metadata "${field}" is not valid JSON (${(e as Error).message})`);
-  }
+  const json = parseJsonText(text, `metadata "${field}"`, fail);
   const cache = new Map<string, Float32Array | Tensor>();
   const buffer = (name: unknown, kind: '$f32' | '$tensor', path: string): Float32Array | Tensor => {
     if (typeof name !== 'string') fail(`${path}: ${kind} must name a tensor, got ${kindOf(name)}`);

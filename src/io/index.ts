@@ -6,4 +6,4 @@ export type { SafetensorsContents, SafetensorsDType } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export type { Checkpoint, LoadedCheckpoint, CheckpointValue } from './checkpoint.js';
 export { saveModel, loadModelFiles, modelPaths } from './model.js';
-export type { ModelFiles, LoadedModelFiles, ModelPaths } from './model.js';
+export type { ModelFiles, LoadedModelFiles, ModelPaths, ModelSaveStep, SaveModelOptions } from './model.js';

@@ -1,6 +1,9 @@
 /** JSON helpers for the io floor: a strict JSON check that refuses what JSON.stringify would silently change. */
 import { ValueError } from '../errors.js';
 
+/** How deeply the JSON our files hold may nest; deeper input is refused before it is parsed. */
+export const MAX_JSON_DEPTH = 256;
+
 /** A JSON value (structurally the same as nn's JsonValue). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -46,6 +49,8 @@ export function toJsonValue(value: unknown, path: string, what: string): JsonVal
   const seen = new Set<object>();
   const walk = (v: unknown, p: string): JsonValue => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    // one level is kept for the file's own object that holds this value
+    if (seen.size >= MAX_JSON_DEPTH - 1 && typeof v === 'object') throw new ValueError(`${what}: ${p} nests too deeply (a file holds at most ${MAX_JSON_DEPTH} levels of JSON)`);
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw new ValueError(`${what}: ${p} is ${v}; JSON cannot hold NaN or ±Infinity`);
       return v;
@@ -72,4 +77,33 @@ export function toJsonValue(value: unknown, path: string, what: string): JsonVal
     }
   };
   return walk(value, path);
+}
+
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** Parses JSON text read from a file (`what` names it in messages), reporting invalid or too deeply nested JSON through `fail`. */
+export function parseJsonText(text: string, what: string, fail: (msg: string) => never, maxDepth = MAX_JSON_DEPTH): unknown {
+  const depth = jsonDepth(text);
+  if (depth > maxDepth) fail(`${what} nests ${depth} levels deep; at most ${maxDepth} are allowed`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    return fail(`${what} is not valid JSON (${(e as Error).message})`);
+  }
 }

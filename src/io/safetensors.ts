@@ -15,7 +15,7 @@ import { FileFormatError, ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { writeFileAtomicSync, type AtomicWriteOptions } from './atomic.js';
-import { setOwn } from './json.js';
+import { parseJsonText, setOwn } from './json.js';
 
 /** Element types we can read (all converted to float32); we write only F32. */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
@@ -132,12 +132,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   } catch {
     fail('header is not valid UTF-8');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    fail(`header is not valid JSON (${(e as Error).message})`);
-  }
+  const header = parseJsonText(text, 'header', fail);
   if (!isPlainObject(header)) fail(`header must be a JSON object, got ${describe(header)}`);
   const dataStart = 8 + headerLen;
   const bufferLen = n - dataStart;

@@ -16,6 +16,7 @@ export const cpuKernels = {
   binary: elementwise.binary,
   broadcastTo: elementwise.broadcastTo,
   unary: elementwise.unary,
+  softplus: elementwise.softplus,
   leakyRelu: elementwise.leakyRelu,
   elu: elementwise.elu,
   step: elementwise.step,
@@ -36,6 +37,7 @@ export const cpuKernels = {
   // backward
   sumToShape: elementwise.sumToShape,
   unaryGrad: elementwise.unaryGrad,
+  softplusGrad: elementwise.softplusGrad,
   leakyReluGrad: elementwise.leakyReluGrad,
   eluGrad: elementwise.eluGrad,
   powScalarGrad: elementwise.powScalarGrad,

@@ -9,38 +9,12 @@ import { sameShape } from '../tensor/shape.js';
 import { noGrad, record } from '../autograd/graph.js';
 import { kernels } from '../kernels/backend.js';
 import * as ops from '../ops/index.js';
+import { matchTarget, reduce, type LossOptions } from './common.js';
+import { klDiv } from './kl.js';
 
-/** How per-sample (or per-element) losses are combined. */
-export type Reduction = 'mean' | 'sum' | 'none';
-
-/** Options shared by the losses. */
-export interface LossOptions {
-  reduction?: Reduction;
-}
-
-function reduce(x: Tensor, reduction: Reduction | undefined, op: string): Tensor {
-  switch (reduction ?? 'mean') {
-    case 'mean': return ops.mean(x);
-    case 'sum': return ops.sum(x);
-    case 'none': return x;
-    default: throw new ConfigError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
-  }
-}
-
-/**
- * Checks output and target agree in shape. A column target [N] against an output [N, 1] (or
- * the reverse) is reshaped to the output's shape, as Keras does: toy data and loaders give
- * labels as [N] while a single-output network gives [N, 1].
- */
-function matchTarget(y: Tensor, d: Tensor, op: string): Tensor {
-  if (!(y instanceof Tensor) || !(d instanceof Tensor)) throw new ValueError(`${op}: output and target must be Tensors`);
-  if (sameShape(y.shape, d.shape)) return d;
-  const squeeze = (s: readonly number[]) => (s.length === 2 && s[1] === 1 ? [s[0]] : s);
-  if (y.size === d.size && sameShape(squeeze(y.shape), squeeze(d.shape))) return ops.reshape(d, y.shape);
-  const hint = d.ndim === 1 && y.ndim === 2 && y.shape[1] > 1 && y.shape[0] === d.shape[0]
-    ? " (the target looks like class labels: use the 'crossEntropy' loss, or oneHot() the labels)" : '';
-  throw new ShapeError(`${op}: output of shape ${fmtShape(y.shape)} and target of shape ${fmtShape(d.shape)} differ${hint}`);
-}
+export type { Reduction, LossOptions } from './common.js';
+export { klDiv, klDivergence } from './kl.js';
+export type { KlDivOptions, KlDivergenceOptions } from './kl.js';
 
 /**
  * L2 divergence ½‖Y − d‖² per sample (summed over features), whose gradient is Y − d;
@@ -150,26 +124,6 @@ export function nll(logProbs: Tensor, target: Tensor, options: LossOptions = {})
   return reduce(ops.neg(ops.reshape(ops.gather(logProbs, 1, ops.reshape(target, [n, 1])), [n])), options.reduction, 'nll');
 }
 
-/** Options of klDiv. */
-export interface KlDivOptions {
-  /** 'batchmean' (the true KL per sample, default), 'mean' over elements, 'sum' or 'none'. */
-  reduction?: Reduction | 'batchmean';
-}
-
-/**
- * KL divergence Σ d_i log(d_i / y_i), with the input given as log-probabilities log y and the
- * target d as probabilities (PyTorch's KLDivLoss); terms with d_i = 0 count 0.
- * Cross-entropy = KL + H(d). The target is treated as a constant.
- */
-export function klDiv(logY: Tensor, d: Tensor, options: KlDivOptions = {}): Tensor {
-  d = matchTarget(logY, d, 'klDiv');
-  const dLogD = noGrad(() => new Tensor(d.data.map((v) => (v > 0 ? v * Math.log(v) : 0)), d.shape));
-  const pointwise = ops.sub(dLogD, ops.mul(d.detach(), logY));
-  const reduction = options.reduction ?? 'batchmean';
-  if (reduction === 'batchmean') return ops.div(ops.sum(pointwise), logY.ndim > 0 ? logY.shape[0] : 1);
-  return reduce(pointwise, reduction, 'klDiv');
-}
-
 /** L2 regularisation penalty λ Σ w² over the given parameters, whose gradient is 2λW. */
 export function l2Penalty(params: readonly Tensor[], lambda: number): Tensor {
   if (!(lambda >= 0)) throw new ConfigError(`l2Penalty: λ must be ≥ 0, got ${lambda}`);
@@ -184,10 +138,12 @@ export function l2Penalty(params: readonly Tensor[], lambda: number): Tensor {
 /** A loss function: output and target to a (usually scalar) loss tensor. */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 
-/** Names of the built-in losses. */
-export type LossName = 'l2' | 'mse' | 'mae' | 'binaryCrossEntropy' | 'binaryCrossEntropyWithLogits' | 'crossEntropy' | 'nll' | 'klDiv';
-
-const byName: Record<LossName, LossFn> = {
+/**
+ * The built-in losses by name: the one table `LossName`, `LOSS_NAMES`, `lossByName`, `fit` and
+ * the CLI's config check all read. Each uses its default options, except 'klDiv', which takes
+ * 'batchmean' (the true KL per sample, as crossEntropy's 'mean' is per sample).
+ */
+const LOSSES = {
   l2: (y, d) => l2(y, d),
   mse: (y, d) => mse(y, d),
   mae: (y, d) => mae(y, d),
@@ -195,11 +151,22 @@ const byName: Record<LossName, LossFn> = {
   binaryCrossEntropyWithLogits: (y, d) => binaryCrossEntropyWithLogits(y, d),
   crossEntropy: (y, d) => crossEntropy(y, d),
   nll: (y, d) => nll(y, d),
-  klDiv: (y, d) => klDiv(y, d),
-};
+  klDiv: (y, d) => klDiv(y, d, { reduction: 'batchmean' }),
+} as const satisfies Record<string, LossFn>;
 
-/** The loss function of a name (for configs and the CLI). */
+/** Names of the built-in losses. */
+export type LossName = keyof typeof LOSSES;
+
+/** Names of the built-in losses, in table order. */
+export const LOSS_NAMES: readonly LossName[] = Object.freeze(Object.keys(LOSSES) as LossName[]);
+
+/** Whether `name` is the name of a built-in loss. */
+export function isLossName(name: unknown): name is LossName {
+  return typeof name === 'string' && Object.hasOwn(LOSSES, name);
+}
+
+/** The loss function of a name (for configs and the CLI); an unknown name is a ConfigError listing the known ones. */
 export function lossByName(name: string): LossFn {
-  if (!(name in byName)) throw new ConfigError(`unknown loss '${name}' (known: ${Object.keys(byName).join(', ')})`);
-  return byName[name as LossName];
+  if (!isLossName(name)) throw new ConfigError(`unknown loss '${String(name)}' (known: ${LOSS_NAMES.join(', ')})`);
+  return LOSSES[name];
 }

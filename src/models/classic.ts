@@ -8,7 +8,9 @@ import { Tensor, zeros } from '../tensor/tensor.js';
 import { randperm } from '../tensor/random.js';
 import * as ops from '../ops/index.js';
 import { Module, registerModuleType, intOpt, type ModuleConfig } from '../nn/module.js';
-import { Linear, Sequential, activationLayer, Dropout, type ActivationName } from '../nn/layers.js';
+import { Linear, Sequential, Dropout, Flatten } from '../nn/layers.js';
+import { checkInputShape, inputSize, type InputShape } from '../nn/input-shape.js';
+import { activationEntry, activationLayer, type ActivationName } from '../nn/activations.js';
 import type { InitName } from '../nn/init.js';
 
 /** McCulloch–Pitts neuron: y = 1 if w·x + b ≥ 0 else −1, with fixed (not learned) weights. */
@@ -21,6 +23,7 @@ export class McCullochPitts extends Module {
     this.bias = new Tensor(Float32Array.of(bias), []);
     this.registerBuffer('weight', this.weight);
     this.registerBuffer('bias', this.bias);
+    this.inputShape = [weights.length];
   }
   override forward(x: Tensor): Tensor {
     const z = ops.add(ops.reshape(ops.matmul(x, ops.reshape(this.weight, [-1, 1])), [-1]), this.bias);
@@ -54,6 +57,7 @@ export class Perceptron extends Module {
     if (!Number.isInteger(inFeatures) || inFeatures < 1) throw new ConfigError(`Perceptron: inFeatures must be a whole number ≥ 1, got ${inFeatures}`);
     this.weight = zeros([inFeatures + 1]);
     this.registerBuffer('weight', this.weight);
+    this.inputShape = [inFeatures];
   }
 
   /** Sign of w·[x, 1] for each row of x: ±1. */
@@ -114,19 +118,39 @@ export class Perceptron extends Module {
   }
 }
 
+/** Options of LogisticRegression. */
+export interface LogisticOptions {
+  /** One sample's shape, e.g. [1, 28, 28] (default [inFeatures]); with several axes a Flatten comes first. */
+  inputShape?: InputShape;
+}
+
+/** The input shape of a builder: [inFeatures] by default, else checked to hold inFeatures values. */
+function builderInputShape(what: string, inFeatures: number, shape: InputShape | undefined): number[] {
+  if (shape === undefined) return [inFeatures];
+  const s = checkInputShape(shape, `${what}: inputShape`);
+  if (inputSize(s) !== inFeatures) {
+    throw new ConfigError(`${what}: inputShape [${s.join(', ')}] has ${inputSize(s)} values per sample, but the first layer takes ${inFeatures}`);
+  }
+  return s;
+}
+
 /** Logistic regression: one sigmoid neuron, output P(y = 1 | x). */
 export class LogisticRegression extends Module {
+  readonly flatten: Flatten | null;
   readonly linear: Linear;
-  constructor(readonly inFeatures: number) {
+  constructor(readonly inFeatures: number, options: LogisticOptions = {}) {
     super();
+    const shape = builderInputShape('LogisticRegression', inFeatures, options.inputShape);
+    this.flatten = shape.length > 1 ? this.registerModule('flatten', new Flatten()) : null;
     this.linear = this.registerModule('linear', new Linear(inFeatures, 1));
+    this.inputShape = shape;
   }
   /** P(y = 1 | x) as [N, 1]. */
   override forward(x: Tensor): Tensor {
-    return ops.sigmoid(this.linear.call(x));
+    return ops.sigmoid(this.linear.call(this.flatten ? this.flatten.call(x) : x));
   }
   override toConfig(): ModuleConfig {
-    return { type: 'LogisticRegression', inFeatures: this.inFeatures };
+    return { type: 'LogisticRegression', inFeatures: this.inFeatures, inputShape: [...(this.inputShape ?? [this.inFeatures])] };
   }
 }
 
@@ -140,11 +164,17 @@ export interface MlpOptions {
   dropout?: number;
   /** Weight initialiser (default PyTorch's). */
   init?: InitName;
+  /**
+   * One sample's shape, e.g. [1, 28, 28] for MNIST images (default [sizes[0]]). With more than one
+   * axis the network starts with a Flatten; either way it must hold sizes[0] values.
+   */
+  inputShape?: InputShape;
 }
 
 /**
  * A multi-layer perceptron: `mlp([2, 8, 1], {activation: 'tanh', outputActivation: 'sigmoid'})`
  * gives Linear(2→8), Tanh, Linear(8→1), Sigmoid. sizes[0] is the input layer, the last the output.
+ * `mlp([784, 128, 10], { inputShape: [1, 28, 28] })` starts with a Flatten and takes images.
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
   if (!Array.isArray(sizes) || sizes.length < 2) throw new ConfigError(`mlp: sizes needs at least an input and an output size, got [${String(sizes)}]`);
@@ -152,10 +182,10 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
     if (!Number.isInteger(s) || s < 1) throw new ConfigError(`mlp: layer size ${i} must be a whole number ≥ 1, got ${s}`);
   });
   const act = options.activation ?? 'relu';
-  activationLayer(act); // validates both names up front
-  activationLayer(options.outputActivation ?? 'identity');
-  const nonlinearity = act === 'leakyRelu' || act === 'relu' || act === 'tanh' || act === 'sigmoid' ? act : 'relu';
-  const layers: Module[] = [];
+  const nonlinearity = activationEntry(act).gain; // validates both names up front
+  activationEntry(options.outputActivation ?? 'identity');
+  const inputShape = builderInputShape('mlp', sizes[0], options.inputShape);
+  const layers: Module[] = inputShape.length > 1 ? [new Flatten()] : [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i], sizes[i + 1], { init: options.init, nonlinearity }));
     const last = i + 2 === sizes.length;
@@ -166,11 +196,13 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
       layers.push(activationLayer(options.outputActivation ?? 'identity'));
     }
   }
-  return new Sequential(...layers);
+  const net = new Sequential(...layers);
+  net.inputShape = inputShape;
+  return net;
 }
 
 registerModuleType('Perceptron', (c) => new Perceptron(intOpt(c, 'inFeatures')));
-registerModuleType('LogisticRegression', (c) => new LogisticRegression(intOpt(c, 'inFeatures')));
+registerModuleType('LogisticRegression', (c) => new LogisticRegression(intOpt(c, 'inFeatures'), c.inputShape === undefined ? {} : { inputShape: checkInputShape(c.inputShape, "LogisticRegression: field 'inputShape'") }));
 registerModuleType('McCullochPitts', (c) => {
   if (!Array.isArray(c.weights) || !c.weights.every((w) => typeof w === 'number')) throw new ConfigError(`McCullochPitts: field 'weights' must be a list of numbers`);
   if (typeof c.bias !== 'number') throw new ConfigError(`McCullochPitts: field 'bias' must be a number`);

@@ -1,13 +1,20 @@
 /** Saving a Module (architecture JSON + safetensors weights) and loading it back without the code that built it. */
-import { FileFormatError } from '../errors.js';
+import { BackpropError, FileFormatError } from '../errors.js';
 import { moduleFromConfig, type Module, type ModuleConfig } from '../nn/module.js';
-import { saveModel, loadModelFiles, type ModelPaths } from '../io/model.js';
+import { saveModel, loadModelFiles, modelPaths, type ModelPaths } from '../io/model.js';
 import type { JsonValue } from '../io/json.js';
+import { withAllocationLimit } from '../tensor/limits.js';
 import './classic.js'; // registers the classic models' types
 
-/** Saves a module's architecture and weights as `<base>.json` + `<base>.safetensors`, atomically. */
+/**
+ * Elements building a module may allocate beyond twice its weights: room for small buffers and
+ * initialisation temporaries, far below what a forged architecture (a 2³¹-unit layer) asks.
+ */
+const BUILD_SLACK = 1 << 16;
+
+/** Saves a module's architecture and weights as `<base>.json` + `<base>.safetensors`; killed at any point, the pair loads as the old or new model. */
 export function saveModule(model: Module, base: string, metadata: Record<string, unknown> = {}): ModelPaths {
-  return saveModel(base, { architecture: model.toConfig(), stateDict: model.stateDict(), metadata });
+  return saveModel(base, { architecture: model.config(), stateDict: model.stateDict(), metadata });
 }
 
 /** A module rebuilt from files written by saveModule (or by the `backprop` CLI), with its metadata. */
@@ -18,7 +25,15 @@ export function loadModule(base: string): { model: Module; metadata: Record<stri
     throw new FileFormatError(`${base}: the architecture in the model's JSON is not a module config with a 'type'`);
   }
   const architecture = arch as ModuleConfig;
-  const model = moduleFromConfig(architecture);
+  // The weights are already checked and in memory; the architecture may ask for no more than they hold.
+  const elements = Object.values(files.stateDict).reduce((n, t) => n + t.size, 0);
+  let model: Module;
+  try {
+    model = withAllocationLimit(2 * elements + BUILD_SLACK, 'building it', () => moduleFromConfig(architecture));
+  } catch (e) {
+    if (e instanceof BackpropError) throw new FileFormatError(`${modelPaths(base).json}: the architecture cannot be built (${e.message})`);
+    throw e;
+  }
   model.loadStateDict(files.stateDict);
   model.eval();
   return { model, metadata: files.metadata, architecture };

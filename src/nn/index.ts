@@ -1,5 +1,11 @@
 /** Layers and the Module base class. */
 export * from './module.js';
 export * from './layers.js';
+export * from './activations.js';
+export type { InputShape } from './input-shape.js';
+export { summarize, formatSummary, printSummary } from './summary.js';
+export type { InputSpec, OutputShape, SummaryRow, ModelSummary } from './summary.js';
+export { RemovableHandle } from './hooks.js';
+export type { ForwardHook, ForwardPreHook } from './hooks.js';
 export * as init from './init.js';
 export type { InitName, Nonlinearity, KaimingOptions } from './init.js';

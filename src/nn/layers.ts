@@ -160,27 +160,6 @@ export class Dropout extends Module {
   override extraRepr(): string { return `p=${this.p}`; }
 }
 
-/** Names of the activation layers, for configs and the mlp builder. */
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softplus' | 'elu' | 'identity' | 'softmax' | 'logSoftmax' | 'step';
-
-/** Builds an activation layer by name. */
-export function activationLayer(name: ActivationName): Module {
-  switch (name) {
-    case 'sigmoid': return new Sigmoid();
-    case 'tanh': return new Tanh();
-    case 'relu': return new ReLU();
-    case 'leakyRelu': return new LeakyReLU();
-    case 'softplus': return new Softplus();
-    case 'elu': return new ELU();
-    case 'identity': return new Identity();
-    case 'softmax': return new Softmax();
-    case 'logSoftmax': return new LogSoftmax();
-    case 'step': return new Step();
-    default:
-      throw new ConfigError(`unknown activation '${String(name)}' (known: sigmoid, tanh, relu, leakyRelu, softplus, elu, identity, softmax, logSoftmax, step)`);
-  }
-}
-
 registerModuleType('Linear', (c) => new Linear(intOpt(c, 'inFeatures'), intOpt(c, 'outFeatures'), { bias: c.bias !== false }));
 registerModuleType('Sequential', (c) => {
   if (!Array.isArray(c.layers)) throw new ConfigError(`Sequential: field 'layers' must be a list of layer configs`);

@@ -7,6 +7,9 @@ import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import { inScope, type Scope } from '../autograd/scope.js';
+import { checkInputShape, type InputShape } from './input-shape.js';
+import { printSummary, type InputSpec } from './summary.js';
+import { HookTable, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -31,20 +34,46 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children_ = new Map<string, AnyModule>();
+  private readonly hooks = new HookTable();
+  private inputShape_: InputShape | undefined;
 
   /** The layer's computation; call it through call(), as PyTorch's `module(x)`. */
   abstract forward(...inputs: In): Out;
 
-  /** Runs forward inside this module's scope (so debug mode and hooks can name it). */
+  /**
+   * Runs forward inside this module's scope (so debug mode can name it), with the forward
+   * pre-hooks before it and the forward hooks after it, as PyTorch's `module(x)`.
+   */
   call(...inputs: In): Out {
-    return inScope(this, () => this.forward(...inputs));
+    return inScope(this, () => {
+      if (this.hooks.pre.size === 0 && this.hooks.post.size === 0) return this.forward(...inputs);
+      const args = this.hooks.runPre(this, inputs, this.constructor.name) as In;
+      const out = this.forward(...args);
+      return this.hooks.runPost(this, args, out) as Out;
+    });
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)`, run by call() after forward; a returned value
+   * replaces the output. Hooks run in registration order; the handle's remove() unregisters it.
+   * (Typed through `this`, so the hook sees this module's own input tuple and output types while
+   * every module stays an AnyModule; the `| []` makes a returned array literal a tuple.)
+   */
+  registerForwardHook<M extends AnyModule, I extends unknown[] | [], O>(this: M & { forward(...inputs: I): O }, hook: ForwardHook<M, I, O>): RemovableHandle {
+    return this.hooks.addPost(hook as (module: unknown, inputs: unknown[], output: unknown) => unknown);
+  }
+
+  /** Registers `hook(module, inputs)`, run by call() before forward; a returned tuple replaces the inputs. */
+  registerForwardPreHook<M extends AnyModule, I extends unknown[] | []>(this: M & { forward(...inputs: I): unknown }, hook: ForwardPreHook<M, I>): RemovableHandle {
+    return this.hooks.addPre(hook as (module: unknown, inputs: unknown[]) => unknown);
   }
 
   /** `name (Class)` as registered in the parent, or just the class name. */
   scopeLabel(parent: Scope | undefined): string {
     const cls = this.constructor.name;
     if (parent instanceof Module) {
-      for (const [name, m] of parent.children_) if (m === (this as unknown)) return `${name} (${cls})`;
+      // namedChildren() also finds children assigned as fields, not yet registered.
+      for (const [name, m] of parent.namedChildren()) if (m === (this as unknown)) return `${name} (${cls})`;
     }
     return cls;
   }
@@ -112,11 +141,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     return out;
   }
 
-  /** Every parameter with its dotted name ('0.weight', 'fc1.bias', …), each tensor once. */
-  namedParameters(): [string, Tensor][] {
+  /**
+   * Every parameter with its dotted name ('0.weight', 'fc1.bias', …), each tensor once; with
+   * recurse = false only this module's own (not its children's), as PyTorch's.
+   */
+  namedParameters(recurse = true): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    this.discoverFields();
+    const modules: [string, AnyModule][] = recurse ? this.namedModules() : [['', this as AnyModule]];
+    for (const [prefix, m] of modules) {
       for (const [name, p] of m.params) {
         if (seen.has(p)) continue;
         seen.add(p);
@@ -131,10 +165,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every buffer with its dotted name. */
-  namedBuffers(): [string, Tensor][] {
+  /** Every buffer with its dotted name; with recurse = false only this module's own. */
+  namedBuffers(recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    const modules: [string, AnyModule][] = recurse ? this.namedModules() : [['', this as AnyModule]];
+    for (const [prefix, m] of modules) {
       for (const [name, b] of m.buffers) out.push([prefix ? `${prefix}.${name}` : name, b]);
     }
     return out;
@@ -202,9 +237,35 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> impl
     }
   }
 
+  /**
+   * One sample's input shape, without the batch axis (`[1, 28, 28]`, `[784]`), or undefined when
+   * not known. Saved in config(); the CLI shapes eval and predict inputs to `[N, ...inputShape]`.
+   */
+  get inputShape(): InputShape | undefined {
+    return this.inputShape_;
+  }
+
+  set inputShape(shape: InputShape | undefined) {
+    this.inputShape_ = shape === undefined ? undefined : Object.freeze(checkInputShape(shape, `${this.constructor.name}: inputShape`));
+  }
+
+  /** The architecture to save: toConfig() plus the input shape when known. */
+  config(): ModuleConfig {
+    const c = this.toConfig();
+    return this.inputShape_ ? { ...c, inputShape: [...this.inputShape_] } : c;
+  }
+
   /** The architecture as JSON, rebuilt by moduleFromConfig. */
   toConfig(): ModuleConfig {
     throw new ConfigError(`${this.constructor.name} does not describe its architecture (override toConfig and registerModuleType to save it)`);
+  }
+
+  /**
+   * Prints a Keras-style table of the layers (name, type, output shape, parameters) and the
+   * totals, for inputs of `inputShape` (default this.inputShape); returns the text.
+   */
+  summary(inputShape?: InputSpec, print?: (text: string) => void): string {
+    return printSummary(this as AnyModule, inputShape, print);
   }
 
   /** Extra text inside the module's printout, e.g. `inFeatures=2, outFeatures=3`. */
@@ -230,16 +291,19 @@ export function registerModuleType(type: string, factory: (config: ModuleConfig)
 }
 
 /**
- * Builds a module from a config written by toConfig(). Typed as tensor-to-tensor, the kind
- * every saved model is today; a module with other inputs is cast by its caller.
+ * Builds a module from a config written by config() or toConfig(), with its inputShape. The result is typed as `M` (by default
+ * a tensor-to-tensor Module): `moduleFromConfig<MyLstm>(cfg)` for a module with other inputs.
  */
-export function moduleFromConfig(config: ModuleConfig): Module {
+export function moduleFromConfig<M extends AnyModule = Module>(config: ModuleConfig): M {
   if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
     throw new ConfigError(`moduleFromConfig: expected an object with a string 'type', got ${JSON.stringify(config)}`);
   }
   const f = factories.get(config.type);
   if (!f) throw new ConfigError(`moduleFromConfig: unknown module type '${config.type}' (known: ${[...factories.keys()].sort().join(', ')})`);
-  return f(config) as unknown as Module;
+  const inputShape = config.inputShape === undefined ? undefined : checkInputShape(config.inputShape, `${config.type}: field 'inputShape'`);
+  const m = f(config);
+  if (inputShape) m.inputShape = inputShape;
+  return m as M;
 }
 
 /** Reads a numeric option of a config, with a clear error naming the field. */

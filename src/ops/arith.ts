@@ -7,14 +7,17 @@ import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, FloatArray } from '../kernels/types.js';
 import { record } from '../autograd/graph.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
-import { Tensor, checkTensor, toTensor, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor/tensor.js';
+import { checkArgCount, finiteNumber } from './args.js';
+import { unary } from './unary.js';
 
 /** The gradient g of the broadcast shape, summed back to an input's shape. */
 export function unbroadcast(g: FloatArray, from: Shape, to: Shape): FloatArray {
   return sameShape(from, to) ? g : kernels.sumToShape(g, from, to);
 }
 
-function binaryOp(op: BinaryOp, aIn: TensorLike, bIn: TensorLike): Tensor {
+function binaryOp(op: BinaryOp, aIn: TensorLike, bIn: TensorLike, argCount: number): Tensor {
+  checkArgCount(op, 2, argCount);
   const a = toTensor(aIn, bIn instanceof Tensor ? bIn : undefined, op);
   const b = toTensor(bIn, a, op);
   const shape = broadcastShapes(a.shape, b.shape, op);
@@ -38,87 +41,84 @@ function binaryOp(op: BinaryOp, aIn: TensorLike, bIn: TensorLike): Tensor {
 
 /** a + b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('add', a, b);
+  return binaryOp('add', a, b, arguments.length);
 }
 
 /** a − b, broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('sub', a, b);
+  return binaryOp('sub', a, b, arguments.length);
 }
 
 /** a · b elementwise, broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('mul', a, b);
+  return binaryOp('mul', a, b, arguments.length);
 }
 
 /** a / b elementwise, broadcasting. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('div', a, b);
+  return binaryOp('div', a, b, arguments.length);
 }
 
-/** −x. */
-export function neg(x: Tensor): Tensor {
-  checkTensor(x, 'neg');
-  const y = new Tensor(kernels.unary('neg', x.data), x.shape);
-  return record(y, 'neg', [x], (dy) => [kernels.unary('neg', dy)]);
-}
+/** −x; ∂/∂x = −1. */
+export const neg = unary('neg', {
+  f: (x) => kernels.unary('neg', x),
+  df: (dy) => kernels.unary('neg', dy),
+});
 
 /** x^p for a scalar exponent p; ∂/∂x = p·x^(p−1). */
-export function pow(x: Tensor, p: number): Tensor {
-  checkTensor(x, 'pow');
-  if (typeof p !== 'number' || !Number.isFinite(p)) throw new ValueError(`pow: exponent must be a finite number, got ${String(p)}`);
-  const y = new Tensor(kernels.powScalar(x.data, p), x.shape);
-  return record(y, 'pow', [x], (dy) => [kernels.powScalarGrad(dy, x.data, p)]);
-}
+export const pow = unary('pow', {
+  attrs: (p: number) => ({ exponent: finiteNumber('pow', 'exponent', p) }),
+  f: (x, { exponent }) => kernels.powScalar(x, exponent),
+  df: (dy, x, _y, { exponent }) => kernels.powScalarGrad(dy, x, exponent),
+});
 
 /** e^x; ∂/∂x = e^x. */
-export function exp(x: Tensor): Tensor {
-  checkTensor(x, 'exp');
-  const y = new Tensor(kernels.unary('exp', x.data), x.shape);
-  return record(y, 'exp', [x], (dy) => [kernels.unaryGrad('exp', dy, y.data)]);
-}
+export const exp = unary('exp', {
+  f: (x) => kernels.unary('exp', x),
+  df: (dy, _x, y) => kernels.unaryGrad('exp', dy, y), // the output itself
+});
 
 /** Natural log (log of a negative number is NaN, as in IEEE and PyTorch); ∂/∂x = 1/x. */
-export function log(x: Tensor): Tensor {
-  checkTensor(x, 'log');
-  const y = new Tensor(kernels.unary('log', x.data), x.shape);
-  return record(y, 'log', [x], (dy) => [kernels.unaryGrad('log', dy, x.data)]);
-}
+export const log = unary('log', {
+  f: (x) => kernels.unary('log', x),
+  df: (dy, x) => kernels.unaryGrad('log', dy, x),
+});
 
 /** √x; ∂/∂x = 1/(2√x). */
-export function sqrt(x: Tensor): Tensor {
-  checkTensor(x, 'sqrt');
-  const y = new Tensor(kernels.unary('sqrt', x.data), x.shape);
-  return record(y, 'sqrt', [x], (dy) => [kernels.unaryGrad('sqrt', dy, y.data)]);
-}
+export const sqrt = unary('sqrt', {
+  f: (x) => kernels.unary('sqrt', x),
+  df: (dy, _x, y) => kernels.unaryGrad('sqrt', dy, y), // 1/(2y), from the output
+});
 
 /** |x|; ∂/∂x = sign(x) (0 at 0, as PyTorch). */
-export function abs(x: Tensor): Tensor {
-  checkTensor(x, 'abs');
-  const y = new Tensor(kernels.unary('abs', x.data), x.shape);
-  return record(y, 'abs', [x], (dy) => [kernels.unaryGrad('abs', dy, x.data)]);
-}
+export const abs = unary('abs', {
+  f: (x) => kernels.unary('abs', x),
+  df: (dy, x) => kernels.unaryGrad('abs', dy, x),
+});
 
 /** Limits x to [min, max]; the gradient passes where min ≤ x ≤ max and is 0 where clamped. */
-export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
-  checkTensor(x, 'clamp');
-  if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
-    throw new ValueError(`clamp: need numbers min ≤ max, got min=${String(min)}, max=${String(max)}`);
-  }
-  const y = new Tensor(kernels.clamp(x.data, min, max), x.shape);
-  return record(y, 'clamp', [x], (dy) => [kernels.clampGrad(dy, x.data, min, max)]);
-}
+export const clamp = unary('clamp', {
+  attrs: (min?: number, max?: number) => {
+    const lo = min ?? -Infinity;
+    const hi = max ?? Infinity;
+    if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) {
+      throw new ValueError(`clamp: need numbers min ≤ max, got min=${String(min)}, max=${String(max)}`);
+    }
+    // An absent bound is recorded as null (PyTorch's None), which JSON can hold and ±Infinity not.
+    return { min: lo === -Infinity ? null : lo, max: hi === Infinity ? null : hi };
+  },
+  f: (x, { min, max }) => kernels.clamp(x, min ?? -Infinity, max ?? Infinity),
+  df: (dy, x, _y, { min, max }) => kernels.clampGrad(dy, x, min ?? -Infinity, max ?? Infinity),
+});
 
 /** sin(x); ∂/∂x = cos(x). */
-export function sin(x: Tensor): Tensor {
-  checkTensor(x, 'sin');
-  const y = new Tensor(kernels.unary('sin', x.data), x.shape);
-  return record(y, 'sin', [x], (dy) => [kernels.unaryGrad('sin', dy, x.data)]);
-}
+export const sin = unary('sin', {
+  f: (x) => kernels.unary('sin', x),
+  df: (dy, x) => kernels.unaryGrad('sin', dy, x),
+});
 
 /** cos(x); ∂/∂x = −sin(x). */
-export function cos(x: Tensor): Tensor {
-  checkTensor(x, 'cos');
-  const y = new Tensor(kernels.unary('cos', x.data), x.shape);
-  return record(y, 'cos', [x], (dy) => [kernels.unaryGrad('cos', dy, x.data)]);
-}
+export const cos = unary('cos', {
+  f: (x) => kernels.unary('cos', x),
+  df: (dy, x) => kernels.unaryGrad('cos', dy, x),
+});

@@ -4,50 +4,105 @@
  */
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
+import type { FloatArray } from '../kernels/types.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor/tensor.js';
+import { broadcastShapes, sizeOf } from '../tensor/shape.js';
+import { checkSize } from '../tensor/limits.js';
+import { checkArgCount } from './args.js';
 
-/** Matrix product of 2-D [m,k]·[k,n] or batched 3-D [b,m,k]·[b,k,n] (a 2-D side is shared across the batch). */
+/**
+ * Matrix product as torch.matmul: [m,k]·[k,n] → [m,n]; a 1-D left operand is a row ([k]·[k,n] → [n]),
+ * a 1-D right one a column ([m,k]·[k] → [m], [k]·[k] → []); leading batch axes broadcast, any number
+ * of them ([1,m,k]·[b,k,n], [m,k]·[b,k,n], [2,3,m,k]·[3,k,n]), and gradients are summed back over
+ * the batch axes an operand was broadcast along.
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError('matmul: both arguments must be Tensors');
-  if (a.ndim < 2 || a.ndim > 3 || b.ndim < 2 || b.ndim > 3) {
-    throw new ShapeError(`matmul: expected 2-D or 3-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (reshape vectors to [1, n] or [n, 1])`);
+  checkArgCount('matmul', 2, arguments.length);
+  if (a.ndim === 2 && b.ndim === 2) return matmul2d(a, b);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`matmul: both operands need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (use mul for a scalar)`);
   }
-  const m = a.shape[a.ndim - 2];
-  const k = a.shape[a.ndim - 1];
-  const k2 = b.shape[b.ndim - 2];
-  const n = b.shape[b.ndim - 1];
+  return matmulNd(a, b);
+}
+
+/** Throws unless the inner sizes agree. */
+function checkInner(a: Tensor, b: Tensor, k: number, k2: number): void {
   if (k !== k2) {
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned: ${k} columns on the left vs ${k2} rows on the right`);
   }
-  const ba = a.ndim === 3 ? a.shape[0] : 1;
-  const bb = b.ndim === 3 ? b.shape[0] : 1;
-  if (a.ndim === 3 && b.ndim === 3 && ba !== bb) {
-    throw new ShapeError(`matmul: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  }
-  const batch = Math.max(ba, bb);
-  const outShape = a.ndim === 3 || b.ndim === 3 ? [batch, m, n] : [m, n];
+}
 
-  if (b.ndim === 2) {
-    // [b,m,k]·[k,n] is one 2-D product of [b·m, k]·[k, n].
-    const rows = batch * m;
-    const y = new Tensor(kernels.matmul(a.data, b.data, rows, k, n), outShape);
-    return record(y, 'matmul', [a, b], (dy) => [
-      a.requiresGrad ? kernels.matmul(dy, b.data, rows, n, k, { transB: true }) : null,
-      b.requiresGrad ? kernels.matmul(a.data, dy, k, rows, n, { transA: true }) : null,
-    ]);
+/** The plain [m,k]·[k,n] product, straight to the kernel: the fast path. */
+function matmul2d(a: Tensor, b: Tensor): Tensor {
+  const [m, k] = a.shape;
+  const [k2, n] = b.shape;
+  checkInner(a, b, k, k2);
+  checkSize([m, n], 'matmul');
+  const y = new Tensor(kernels.matmul(a.data, b.data, m, k, n), [m, n]);
+  return record(y, 'matmul', [a, b], (dy) => [
+    a.requiresGrad ? kernels.matmul(dy, b.data, m, n, k, { transB: true }) : null,
+    b.requiresGrad ? kernels.matmul(a.data, dy, k, m, n, { transA: true }) : null,
+  ]);
+}
+
+/** How one operand takes part in a batched product: its storage and its stride between matrices. */
+interface Operand {
+  /** [...batch axes, rows, cols] after treating a vector as a row or a column. */
+  readonly shape: readonly number[];
+  /** The storage the kernel reads: the operand's own, or a copy expanded to the full batch. */
+  readonly data: FloatArray;
+  /** Elements between consecutive matrices: 0 when one matrix serves the whole batch. */
+  readonly stride: number;
+  /** Brings a gradient of [...batch, rows, cols] back to the operand's own size. */
+  readonly reduce: (g: FloatArray) => FloatArray;
+}
+
+/** Lays out x (seen as `shape`) for a product over the broadcast `batch` axes. */
+function operand(x: Tensor, shape: readonly number[], batch: readonly number[]): Operand {
+  const mat = shape.slice(-2);
+  const own = [...new Array<number>(batch.length + 2 - shape.length).fill(1), ...shape];
+  const matSize = mat[0] * mat[1];
+  const batchN = sizeOf(batch);
+  const ownN = sizeOf(shape.slice(0, -2));
+  if (ownN === 1) {
+    // One matrix for the whole batch (no batch axes, or all of size 1): the gradient sums over the batch.
+    return { shape, data: x.data, stride: 0, reduce: (g) => (batchN === 1 ? g : kernels.sumAxis(g, 1, batchN, matSize)) };
   }
-  const strideA = a.ndim === 3 ? m * k : 0;
-  const y = new Tensor(kernels.matmul(a.data, b.data, m, k, n, { batch, strideA, strideB: k * n }), outShape);
-  return record(y, 'matmul', [a, b], (dy) => {
-    let da = null;
-    if (a.requiresGrad) {
-      da = kernels.matmul(dy, b.data, m, n, k, { batch, transB: true, strideA: m * n, strideB: k * n });
-      if (a.ndim === 2) da = kernels.sumAxis(da, 1, batch, m * k); // shared A: sum over the batch
-    }
-    const db = b.requiresGrad ? kernels.matmul(a.data, dy, k, m, n, { batch, transA: true, strideA, strideB: m * n }) : null;
-    return [da, db];
-  });
+  if (ownN === batchN) return { shape, data: x.data, stride: matSize, reduce: (g) => g };
+  const full = [...batch, ...mat];
+  return { shape, data: kernels.broadcastTo(x.data, own, full), stride: matSize, reduce: (g) => kernels.sumToShape(g, full, own) };
+}
+
+/** matmul with a vector operand or batch axes (see matmul). */
+function matmulNd(a: Tensor, b: Tensor): Tensor {
+  const aShape = a.ndim === 1 ? [1, a.shape[0]] : a.shape;
+  const bShape = b.ndim === 1 ? [b.shape[0], 1] : b.shape;
+  const [m, k] = aShape.slice(-2);
+  const [k2, n] = bShape.slice(-2);
+  checkInner(a, b, k, k2);
+  const batch = broadcastShapes(aShape.slice(0, -2), bShape.slice(0, -2), `matmul: batch axes of ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  const outShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
+  checkSize([...batch, m, n], 'matmul');
+  if (sizeOf(bShape.slice(0, -2)) === 1) return matmulFolded(a, b, sizeOf(aShape.slice(0, -1)), k, n, outShape);
+  const A = operand(a, aShape, batch);
+  const B = operand(b, bShape, batch);
+  const batchN = sizeOf(batch);
+  const y = new Tensor(kernels.matmul(A.data, B.data, m, k, n, { batch: batchN, strideA: A.stride, strideB: B.stride }), outShape);
+  return record(y, 'matmul', [a, b], (dy) => [
+    a.requiresGrad ? A.reduce(kernels.matmul(dy, B.data, m, n, k, { batch: batchN, transB: true, strideA: m * n, strideB: B.stride })) : null,
+    b.requiresGrad ? B.reduce(kernels.matmul(A.data, dy, k, m, n, { batch: batchN, transA: true, strideA: A.stride, strideB: m * n })) : null,
+  ]);
+}
+
+/** A right operand that is one matrix: every row of a's batch goes through one [rows, k]·[k, n] product. */
+function matmulFolded(a: Tensor, b: Tensor, rows: number, k: number, n: number, outShape: number[]): Tensor {
+  const y = new Tensor(kernels.matmul(a.data, b.data, rows, k, n), outShape);
+  return record(y, 'matmul', [a, b], (dy) => [
+    a.requiresGrad ? kernels.matmul(dy, b.data, rows, n, k, { transB: true }) : null,
+    b.requiresGrad ? kernels.matmul(a.data, dy, k, rows, n, { transA: true }) : null,
+  ]);
 }
 
 /**
@@ -56,6 +111,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor(x, 'linear');
+  checkArgCount('linear', 3, arguments.length);
   checkTensor(weight, 'linear', 'weight');
   if (bias !== undefined && bias !== null) checkTensor(bias, 'linear', 'bias');
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);

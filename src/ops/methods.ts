@@ -45,8 +45,8 @@ declare module '../tensor/tensor.js' {
     relu(): Tensor;
     /** Leaky ReLU with the given slope. */
     leakyRelu(slope?: number): Tensor;
-    /** log(1 + e^x). */
-    softplus(): Tensor;
+    /** (1/β)·log(1 + e^{βx}), x above the threshold (default β = 1, threshold = 20). */
+    softplus(options?: Act.SoftplusOptions): Tensor;
     /** ELU with the given α. */
     elu(alpha?: number): Tensor;
     /** Softmax along an axis (default last). */
@@ -54,17 +54,17 @@ declare module '../tensor/tensor.js' {
     /** Log-softmax along an axis (default last). */
     logSoftmax(axis?: number): Tensor;
     /** Sum overall or along an axis. */
-    sum(axis?: number, keepdims?: boolean): Tensor;
+    sum(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Mean overall or along an axis. */
-    mean(axis?: number, keepdims?: boolean): Tensor;
+    mean(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Maximum overall or along an axis. */
-    max(axis?: number, keepdims?: boolean): Tensor;
+    max(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Minimum overall or along an axis. */
-    min(axis?: number, keepdims?: boolean): Tensor;
+    min(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Index of the maximum along an axis. */
     argmax(axis?: number, keepdims?: boolean): Tensor;
     /** Stable log Σ exp overall or along an axis. */
-    logsumexp(axis?: number, keepdims?: boolean): Tensor;
+    logsumexp(axis?: R.Axes, keepdims?: boolean): Tensor;
     /** Matrix product. */
     matmul(other: Tensor): Tensor;
     /** Same data, new shape (one size may be −1). */
@@ -92,42 +92,24 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-const P = Tensor.prototype;
+/** Each method and the op it calls with `this` first; every argument is passed on, so an op's own checks (extra arguments included) apply. */
+const methods = {
+  add: A.add, sub: A.sub, mul: A.mul, div: A.div, neg: A.neg, pow: A.pow, exp: A.exp, log: A.log,
+  sqrt: A.sqrt, abs: A.abs, clamp: A.clamp,
+  sigmoid: Act.sigmoid, tanh: Act.tanh, relu: Act.relu, leakyRelu: Act.leakyRelu, softplus: Act.softplus, elu: Act.elu,
+  softmax: Sm.softmax, logSoftmax: Sm.logSoftmax,
+  sum: R.sum, mean: R.mean, max: R.max, min: R.min, argmax: R.argmax, logsumexp: R.logsumexp,
+  matmul: M.matmul,
+  reshape: S.reshape, flatten: S.flatten, unsqueeze: S.unsqueeze, squeeze: S.squeeze, permute: S.permute,
+  transpose: S.transpose, slice: S.slice, indexSelect: S.indexSelect, gather: S.gather, clone: S.clone,
+  broadcastTo: S.broadcastTo,
+} satisfies Record<string, (x: Tensor, ...rest: never[]) => Tensor>;
+// Compile-time check that every key above is a method declared on Tensor.
+const _declared: readonly (keyof Tensor)[] = Object.keys(methods) as (keyof typeof methods)[];
+
+const P = Tensor.prototype as unknown as Record<string, unknown>;
 P.backward = function (this: Tensor, gradient?: Tensor, options?: BackwardOptions) { backward(this, gradient, options); };
-P.add = function (this: Tensor, o: TensorLike) { return A.add(this, o); };
-P.sub = function (this: Tensor, o: TensorLike) { return A.sub(this, o); };
-P.mul = function (this: Tensor, o: TensorLike) { return A.mul(this, o); };
-P.div = function (this: Tensor, o: TensorLike) { return A.div(this, o); };
-P.neg = function (this: Tensor) { return A.neg(this); };
-P.pow = function (this: Tensor, p: number) { return A.pow(this, p); };
-P.exp = function (this: Tensor) { return A.exp(this); };
-P.log = function (this: Tensor) { return A.log(this); };
-P.sqrt = function (this: Tensor) { return A.sqrt(this); };
-P.abs = function (this: Tensor) { return A.abs(this); };
-P.clamp = function (this: Tensor, min?: number, max?: number) { return A.clamp(this, min, max); };
-P.sigmoid = function (this: Tensor) { return Act.sigmoid(this); };
-P.tanh = function (this: Tensor) { return Act.tanh(this); };
-P.relu = function (this: Tensor) { return Act.relu(this); };
-P.leakyRelu = function (this: Tensor, s?: number) { return Act.leakyRelu(this, s); };
-P.softplus = function (this: Tensor) { return Act.softplus(this); };
-P.elu = function (this: Tensor, a?: number) { return Act.elu(this, a); };
-P.softmax = function (this: Tensor, axis?: number) { return Sm.softmax(this, axis); };
-P.logSoftmax = function (this: Tensor, axis?: number) { return Sm.logSoftmax(this, axis); };
-P.sum = function (this: Tensor, axis?: number, k?: boolean) { return R.sum(this, axis, k); };
-P.mean = function (this: Tensor, axis?: number, k?: boolean) { return R.mean(this, axis, k); };
-P.max = function (this: Tensor, axis?: number, k?: boolean) { return R.max(this, axis, k); };
-P.min = function (this: Tensor, axis?: number, k?: boolean) { return R.min(this, axis, k); };
-P.argmax = function (this: Tensor, axis?: number, k?: boolean) { return R.argmax(this, axis, k); };
-P.logsumexp = function (this: Tensor, axis?: number, k?: boolean) { return R.logsumexp(this, axis, k); };
-P.matmul = function (this: Tensor, o: Tensor) { return M.matmul(this, o); };
-P.reshape = function (this: Tensor, s: readonly number[]) { return S.reshape(this, s); };
-P.flatten = function (this: Tensor, a?: number, b?: number) { return S.flatten(this, a, b); };
-P.unsqueeze = function (this: Tensor, a: number) { return S.unsqueeze(this, a); };
-P.squeeze = function (this: Tensor, a?: number) { return S.squeeze(this, a); };
-P.permute = function (this: Tensor, p: readonly number[]) { return S.permute(this, p); };
-P.transpose = function (this: Tensor, a?: number, b?: number) { return S.transpose(this, a, b); };
-P.slice = function (this: Tensor, s: number, e?: number, a?: number) { return S.slice(this, s, e, a); };
-P.indexSelect = function (this: Tensor, a: number, i: readonly number[] | Int32Array | Tensor) { return S.indexSelect(this, a, i); };
-P.gather = function (this: Tensor, a: number, i: Tensor | readonly number[]) { return S.gather(this, a, i); };
-P.clone = function (this: Tensor) { return S.clone(this); };
-P.broadcastTo = function (this: Tensor, s: readonly number[]) { return S.broadcastTo(this, s); };
+for (const [name, op] of Object.entries(methods)) {
+  const call = op as (x: Tensor, ...rest: unknown[]) => Tensor;
+  P[name] = function (this: Tensor, ...rest: unknown[]) { return call(this, ...rest); };
+}

@@ -7,10 +7,12 @@ import { kernels } from '../kernels/backend.js';
 import { record } from '../autograd/graph.js';
 import { checkShape, normalizeAxis, sizeOf, splitAt, sameShape } from '../tensor/shape.js';
 import { Tensor, checkTensor } from '../tensor/tensor.js';
+import { checkArgCount } from './args.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares storage. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'reshape');
+  checkArgCount('reshape', 2, arguments.length);
   if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
   const s = shape.slice();
   const unknown = s.indexOf(-1);
@@ -28,12 +30,13 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (sameShape(s, x.shape)) return x;
   const y = new Tensor(x.data, s);
-  return record(y, 'reshape', [x], (dy) => [dy]);
+  return record(y, 'reshape', [x], (dy) => [dy], { shape: s });
 }
 
 /** Flattens axes start…end into one (default: all axes, as torch.flatten; nn's Flatten keeps the batch axis). */
 export function flatten(x: Tensor, start = 0, end = -1): Tensor {
   checkTensor(x, 'flatten');
+  checkArgCount('flatten', 3, arguments.length);
   if (x.ndim === 0) return reshape(x, [1]);
   const a = normalizeAxis(start, x.ndim, 'flatten');
   const b = normalizeAxis(end, x.ndim, 'flatten');
@@ -45,6 +48,7 @@ export function flatten(x: Tensor, start = 0, end = -1): Tensor {
 /** Inserts an axis of size 1 at `axis`. */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   checkTensor(x, 'unsqueeze');
+  checkArgCount('unsqueeze', 2, arguments.length);
   const ax = normalizeAxis(axis, x.ndim + 1, 'unsqueeze');
   return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
 }
@@ -52,6 +56,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 /** Removes axes of size 1 (only `axis` when given). */
 export function squeeze(x: Tensor, axis?: number): Tensor {
   checkTensor(x, 'squeeze');
+  checkArgCount('squeeze', 2, arguments.length);
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const ax = normalizeAxis(axis, x.ndim, 'squeeze');
   if (x.ndim === 0 || x.shape[ax] !== 1) return x;
@@ -61,6 +66,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
 /** Reorders axes: output axis i is input axis perm[i]. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   checkTensor(x, 'permute');
+  checkArgCount('permute', 2, arguments.length);
   if (!Array.isArray(perm) || perm.length !== x.ndim) {
     throw new ShapeError(`permute: need one entry per axis of ${fmtShape(x.shape)}, got [${String(perm)}]`);
   }
@@ -71,12 +77,13 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const y = new Tensor(kernels.permute(x.data, x.shape, p), shape);
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
-  return record(y, 'permute', [x], (dy) => [kernels.permute(dy, shape, inverse)]);
+  return record(y, 'permute', [x], (dy) => [kernels.permute(dy, shape, inverse)], { perm: p });
 }
 
 /** Swaps two axes (default the last two: the matrix transpose). */
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   checkTensor(x, 'transpose');
+  checkArgCount('transpose', 3, arguments.length);
   if (x.ndim < 2 && axis0 === -2 && axis1 === -1) return x;
   const a = normalizeAxis(axis0, x.ndim, 'transpose');
   const b = normalizeAxis(axis1, x.ndim, 'transpose');
@@ -89,6 +96,7 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 /** Elements start…end−1 along `axis` (default the first: a batch of rows); negative bounds count from the end. */
 export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor {
   checkTensor(x, 'slice');
+  checkArgCount('slice', 4, arguments.length);
   if (x.ndim === 0) throw new ShapeError('slice: cannot slice a scalar (shape [])');
   const ax = normalizeAxis(axis, x.ndim, 'slice');
   const len = x.shape[ax];
@@ -101,7 +109,7 @@ export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor 
   const [outer, n, inner] = splitAt(x.shape, ax);
   const shape = x.shape.map((d, i) => (i === ax ? e - s : d));
   const y = new Tensor(kernels.sliceAxis(x.data, outer, n, inner, s, e), shape);
-  return record(y, 'slice', [x], (dy) => [kernels.unsliceAxis(dy, outer, n, inner, s, e)]);
+  return record(y, 'slice', [x], (dy) => [kernels.unsliceAxis(dy, outer, n, inner, s, e)], { axis: ax, start: s, end: e });
 }
 
 /** Checks and converts indices (numbers, an Int32Array or a Tensor of whole numbers) within [0, n). */
@@ -121,13 +129,14 @@ function toIndex(indices: readonly number[] | Int32Array | Tensor, n: number, op
 /** Picks entries along `axis` by integer indices (e.g. rows of a batch): x[..., indices, ...]. */
 export function indexSelect(x: Tensor, axis: number, indices: readonly number[] | Int32Array | Tensor): Tensor {
   checkTensor(x, 'indexSelect');
+  checkArgCount('indexSelect', 3, arguments.length);
   const ax = normalizeAxis(axis, x.ndim, 'indexSelect');
   const [outer, n, inner] = splitAt(x.shape, ax);
   const idx = toIndex(indices, n, 'indexSelect');
   const shape = x.shape.map((d, i) => (i === ax ? idx.length : d));
   const y = new Tensor(kernels.indexSelect(x.data, outer, n, inner, idx), shape);
   // An index used twice receives the sum of both gradients.
-  return record(y, 'indexSelect', [x], (dy) => [kernels.indexAdd(dy, outer, n, inner, idx)]);
+  return record(y, 'indexSelect', [x], (dy) => [kernels.indexAdd(dy, outer, n, inner, idx)], { axis: ax, indices: Array.from(idx) });
 }
 
 /**
@@ -136,6 +145,7 @@ export function indexSelect(x: Tensor, axis: number, indices: readonly number[] 
  */
 export function gather(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
   checkTensor(x, 'gather');
+  checkArgCount('gather', 3, arguments.length);
   const ax = normalizeAxis(axis, x.ndim, 'gather');
   const idxShape = index instanceof Tensor ? index.shape : [index.length];
   if (idxShape.length !== x.ndim || idxShape.some((d, i) => i !== ax && d !== x.shape[i])) {
@@ -145,12 +155,13 @@ export function gather(x: Tensor, axis: number, index: Tensor | readonly number[
   const m = idxShape[ax];
   const idx = toIndex(index instanceof Tensor ? index : index.slice(), n, 'gather');
   const y = new Tensor(kernels.gather(x.data, outer, n, inner, idx, m), idxShape);
-  return record(y, 'gather', [x], (dy) => [kernels.scatterAdd(dy, outer, n, inner, idx, m)]);
+  return record(y, 'gather', [x], (dy) => [kernels.scatterAdd(dy, outer, n, inner, idx, m)], { axis: ax, index: Array.from(idx) });
 }
 
 /** Joins tensors along an existing axis; all other sizes must match. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ShapeError('concat: need a non-empty list of tensors');
+  checkArgCount('concat', 2, arguments.length);
   xs = xs.map((x, i) => checkTensor(x, 'concat', `element ${i}`)); // our own copy: the graph keeps it
   const first = xs[0];
   const ax = normalizeAxis(axis, first.ndim, 'concat');
@@ -165,12 +176,13 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const shape = first.shape.map((d, i) => (i === ax ? total : d));
   const y = new Tensor(kernels.concat(xs.map((x) => x.data), outer, ns, inner), shape);
   const starts = ns.map((_, i) => ns.slice(0, i).reduce((a, b) => a + b, 0));
-  return record(y, 'concat', xs, (dy) => xs.map((x, i) => (x.requiresGrad ? kernels.sliceAxis(dy, outer, total, inner, starts[i], starts[i] + ns[i]) : null)));
+  return record(y, 'concat', xs, (dy) => xs.map((x, i) => (x.requiresGrad ? kernels.sliceAxis(dy, outer, total, inner, starts[i], starts[i] + ns[i]) : null)), { axis: ax });
 }
 
 /** Stacks same-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ShapeError('stack: need a non-empty list of tensors');
+  checkArgCount('stack', 2, arguments.length);
   xs.forEach((x, i) => checkTensor(x, 'stack', `element ${i}`));
   const first = xs[0];
   for (const [t, x] of xs.entries()) {
@@ -183,6 +195,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 /** A copy with its own storage; gradients flow through to the original. */
 export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
+  checkArgCount('clone', 1, arguments.length);
   const y = new Tensor(x.data.slice(), x.shape);
   return record(y, 'clone', [x], (dy) => [dy]);
 }
@@ -190,6 +203,7 @@ export function clone(x: Tensor): Tensor {
 /** Repeats x along axes of size 1 (and new leading axes) to `shape`, NumPy style. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'broadcastTo');
+  checkArgCount('broadcastTo', 2, arguments.length);
   const s = checkShape(shape, 'broadcastTo');
   const off = s.length - x.ndim;
   if (off < 0 || x.shape.some((d, i) => d !== 1 && d !== s[i + off])) {
@@ -197,5 +211,5 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (sameShape(s, x.shape)) return x;
   const y = new Tensor(kernels.broadcastTo(x.data, x.shape, s), s);
-  return record(y, 'broadcastTo', [x], (dy) => [kernels.sumToShape(dy, s, x.shape)]);
+  return record(y, 'broadcastTo', [x], (dy) => [kernels.sumToShape(dy, s, x.shape)], { shape: s });
 }

@@ -15,7 +15,7 @@
 import type { FloatArray } from '../kernels/types.js';
 import { kernels } from '../kernels/backend.js';
 import {
-  Optimizer, checkNonNegative, checkUnitInterval, counter, zerosBuffer, type ParamState, type Params,
+  Optimizer, checkNonNegative, checkUnitInterval, counter, zerosBuffer, type ParamState, type Params, type StateFieldKinds,
 } from './optimizer.js';
 
 /** Adam's (and AdamW's) hyper-parameters, per group. */
@@ -67,6 +67,8 @@ export class Adam extends Optimizer<AdamHyper> {
     super('Adam', params, ADAM_DEFAULTS, options);
   }
 
+  protected override readonly stateFields: StateFieldKinds = { step: 'count', expAvg: 'buffer', expAvgSq: 'buffer', maxExpAvgSq: 'buffer' };
+
   protected override validate(h: AdamHyper, where: string): void {
     validateAdam(h, where);
   }
@@ -82,6 +84,8 @@ export class AdamW extends Optimizer<AdamHyper> {
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super('AdamW', params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, options);
   }
+
+  protected override readonly stateFields: StateFieldKinds = { step: 'count', expAvg: 'buffer', expAvgSq: 'buffer', maxExpAvgSq: 'buffer' };
 
   protected override validate(h: AdamHyper, where: string): void {
     validateAdam(h, where);

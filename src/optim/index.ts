@@ -2,6 +2,7 @@
 export { Optimizer, checkNonNegative, checkUnitInterval, zerosBuffer, counter } from './optimizer.js';
 export type {
   BaseHyper, HyperValue, ParamGroup, ParamGroupSpec, Params, ParamState, GroupStateDict, OptimizerStateDict,
+  OptimizerStateDictInput, StateFieldKinds,
 } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDHyper, SGDOptions } from './sgd.js';

@@ -4,22 +4,22 @@
  * (step count, moment buffers), `step()` applies one update θ ← θ − η·(…∇E…) in place, and
  * `stateDict()` / `loadStateDict()` save and restore everything a resumed run needs.
  *
- * State-dict format (JSON-serialisable, made to be saved in checkpoints next to the model):
+ * State-dict format (made to be saved in checkpoints next to the model):
  * ```
  * { optimizer: 'Adam',
  *   paramGroups: [{ lr: 0.001, betas: [0.9, 0.999], …, params: [0, 1] }],
- *   state: { '0': { step: 3, expAvg: [ …numbers… ], expAvgSq: [ … ] }, … } }
+ *   state: { '0': { step: 3, expAvg: Tensor(shape of θ₀), expAvgSq: Tensor(…) }, … } }
  * ```
  * Parameters are named by their index across all groups, in order (as PyTorch does). Buffers
- * come out of `stateDict()` as plain `number[]`: every float32 is exactly a float64, and
- * `JSON.stringify` writes doubles so that `JSON.parse` reads them back exactly, so a
- * stringify → parse round trip restores the buffers bit for bit. `loadStateDict()` takes
- * buffers as `number[]`, `Float32Array` or `Float64Array`. Non-finite numbers (NaN, ±Infinity)
- * cannot travel through JSON (they become `null`); loading rejects them.
+ * come out of `stateDict()` as Tensors shaped like their parameter, so a checkpoint stores them
+ * in the safetensors body (a few bytes of header each) rather than as JSON numbers.
+ * `loadStateDict()` takes Tensors, and for state dicts written before that, `number[]`,
+ * `Float32Array` or `Float64Array` buffers; it checks every field against the parameters.
  */
 import { noGrad } from '../autograd/graph.js';
 import { ConfigError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
+import { readParamState } from './param-state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A hyper-parameter value: a number, a flag, or a tuple of numbers like Adam's betas. */
@@ -50,18 +50,25 @@ export interface GroupStateDict {
   [hyper: string]: HyperValue;
 }
 
-/**
- * An optimiser's state, ready for `JSON.stringify`. `B` is the buffer type: `number[]` as
- * `stateDict()` produces it; `loadStateDict()` also accepts typed arrays.
- */
-export interface OptimizerStateDict<B extends ArrayLike<number> = number[]> {
+/** An optimiser's state: hyper-parameters per group and, per parameter, counters and Tensor buffers. */
+export interface OptimizerStateDict {
   /** Which optimiser wrote it ('SGD', 'Adam', …); loading into another kind fails. */
   optimizer: string;
   /** Hyper-parameters and parameter indices of each group. */
   paramGroups: GroupStateDict[];
   /** Per-parameter state keyed by parameter index (parameters never stepped have none). */
-  state: Record<string, Record<string, number | B>>;
+  state: Record<string, Record<string, number | Tensor>>;
 }
+
+/** What `loadStateDict()` takes: a state dict, or an older one whose buffers are number lists or typed arrays. */
+export interface OptimizerStateDictInput {
+  optimizer: string;
+  paramGroups: GroupStateDict[];
+  state: Record<string, Record<string, number | Tensor | ArrayLike<number>>>;
+}
+
+/** The kind of each per-parameter state field an optimiser keeps: a counter or a buffer shaped like θ. */
+export type StateFieldKinds = Readonly<Record<string, 'count' | 'buffer'>>;
 
 // ---------------------------------------------------------------- validation helpers
 
@@ -134,6 +141,9 @@ export abstract class Optimizer<H extends BaseHyper> {
 
   /** Checks a full set of hyper-parameters; `where` names the optimiser (and group) for messages. */
   protected abstract validate(h: H, where: string): void;
+
+  /** The per-parameter state fields this optimiser keeps, and their kinds (checked by loadStateDict). */
+  protected abstract readonly stateFields: StateFieldKinds;
 
   /** Applies one update to a parameter θ (in place) given its gradient ∇E, its state and its group's hyper-parameters. */
   protected abstract update(theta: FloatArray, grad: FloatArray, state: ParamState, h: H): void;
@@ -219,7 +229,7 @@ export abstract class Optimizer<H extends BaseHyper> {
     return this.paramGroups.flatMap((g) => g.params);
   }
 
-  /** The optimiser's state as JSON-ready data: hyper-parameters, step counts and buffers (as number arrays). */
+  /** The optimiser's state: hyper-parameters, step counts, and buffers as Tensors shaped like their parameters (copies). */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     this.allParams().forEach((p, i) => index.set(p, i));
@@ -231,91 +241,85 @@ export abstract class Optimizer<H extends BaseHyper> {
       }
       return out;
     });
-    const state: Record<string, Record<string, number | number[]>> = {};
+    const state: Record<string, Record<string, number | Tensor>> = {};
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i === undefined) continue;
-      const entry: Record<string, number | number[]> = {};
-      for (const [k, v] of Object.entries(s)) entry[k] = typeof v === 'number' ? v : Array.from(v);
+      const entry: Record<string, number | Tensor> = {};
+      for (const [k, v] of Object.entries(s)) entry[k] = typeof v === 'number' ? v : new Tensor(v.slice(), p.shape);
       state[String(i)] = entry;
     }
     return { optimizer: this.name, paramGroups, state };
   }
 
   /**
-   * Restores state saved by `stateDict()` (possibly through JSON) into an optimiser built over
-   * the same parameters in the same groups. Hyper-parameters come from the saved groups. Checks
-   * everything before changing anything, so a bad state dict leaves the optimiser as it was.
+   * Restores state saved by `stateDict()` (possibly through a checkpoint) into an optimiser built
+   * over the same parameters in the same groups. Hyper-parameters come from the saved groups.
+   * Checks everything before changing anything, so a bad state dict leaves the optimiser as it was.
    */
-  loadStateDict(sd: OptimizerStateDict<ArrayLike<number>>): void {
+  loadStateDict(sd: OptimizerStateDictInput): void {
     const where = `${this.name}.loadStateDict()`;
     if (sd === null || typeof sd !== 'object') throw new ValueError(`${where}: expected a state dict object, got ${describe(sd)}`);
+    for (const key of Object.keys(sd)) {
+      if (key !== 'optimizer' && key !== 'paramGroups' && key !== 'state') throw new ValueError(`${where}: unknown field '${key}' (a state dict has optimizer, paramGroups, state)`);
+    }
     if (sd.optimizer !== this.name) {
       throw new ValueError(`${where}: the state dict was written by ${describe(sd.optimizer)}, not ${this.name}`);
     }
     if (!Array.isArray(sd.paramGroups) || sd.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(`${where}: the state dict has ${Array.isArray(sd.paramGroups) ? sd.paramGroups.length : 'no'} param groups; this optimiser has ${this.paramGroups.length}`);
     }
-    const params = this.allParams();
-    // Hyper-parameters of each group, checked like constructor options.
-    const hypers: H[] = sd.paramGroups.map((saved, gi) => {
-      const group = this.paramGroups[gi];
-      const gw = `${where} (param group ${gi})`;
-      if (!Array.isArray(saved.params) || saved.params.length !== group.params.length) {
-        throw new ValueError(`${gw}: the saved group has ${Array.isArray(saved.params) ? saved.params.length : 'no'} parameters; this group has ${group.params.length}`);
-      }
-      const ref = group as unknown as Record<string, HyperValue>;
-      const out: Record<string, HyperValue> = {};
-      for (const key of Object.keys(saved)) {
-        if (key !== 'params' && !(key in ref)) throw new ValueError(`${gw}: unknown hyper-parameter '${key}'`);
-      }
-      for (const [key, like] of Object.entries(ref)) {
-        if (key === 'params') continue;
-        const v = (saved as Record<string, unknown>)[key];
-        out[key] = v === undefined ? (Array.isArray(like) ? like.slice() : like) : checkKind(gw, key, v, like, ValueError);
-      }
-      const h = out as unknown as H;
-      this.validate(h, gw);
-      return h;
-    });
-    // Per-parameter state: numbers stay numbers; lists become buffers of the parameter's dtype.
-    const state = new Map<Tensor, ParamState>();
-    if (sd.state === null || typeof sd.state !== 'object') throw new ValueError(`${where}: state must be an object keyed by parameter index`);
-    for (const [key, entry] of Object.entries(sd.state)) {
-      const i = Number(key);
-      if (!Number.isInteger(i) || i < 0 || i >= params.length) {
-        throw new ValueError(`${where}: state for parameter '${key}', but there are only ${params.length} parameters (0…${params.length - 1})`);
-      }
-      const p = params[i];
-      const s: ParamState = {};
-      for (const [k, v] of Object.entries(entry)) {
-        if (typeof v === 'number') {
-          if (!Number.isFinite(v)) throw new ValueError(`${where}: state[${key}].${k} = ${v} is not finite`);
-          s[k] = v;
-          continue;
-        }
-        if (v === null || typeof v !== 'object' || typeof v.length !== 'number') {
-          throw new ValueError(`${where}: state[${key}].${k} must be a number or a list of numbers, got ${describe(v)}`);
-        }
-        if (v.length !== p.size) {
-          throw new ValueError(`${where}: state[${key}].${k} has ${v.length} values but parameter ${key} (shape ${fmtShape(p.shape)}) has ${p.size}`);
-        }
-        const buf = alloc(p.size, p.data);
-        for (let j = 0; j < v.length; j++) {
-          const x = v[j];
-          if (typeof x !== 'number' || !Number.isFinite(x)) {
-            throw new ValueError(`${where}: state[${key}].${k}[${j}] = ${describe(x)} is not a finite number (non-finite values do not survive JSON)`);
-          }
-          buf[j] = x;
-        }
-        s[k] = buf;
-      }
-      state.set(p, s);
-    }
+    let next = 0;
+    const hypers = sd.paramGroups.map((saved, gi) => this.readGroup(saved, gi, next, (n) => (next += n), where));
+    const state = this.readState(sd.state, where);
     // Everything checked: commit.
     hypers.forEach((h, gi) => Object.assign(this.paramGroups[gi], h));
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
+  }
+
+  /** The hyper-parameters of saved group `gi`, checked like constructor options; its params must be indices first…first+n−1. */
+  private readGroup(saved: unknown, gi: number, first: number, advance: (n: number) => void, where: string): H {
+    const group = this.paramGroups[gi];
+    const gw = `${where} (param group ${gi})`;
+    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new ValueError(`${gw}: must be an object of hyper-parameters and params, got ${describe(saved)}`);
+    const g = saved as Record<string, unknown>;
+    const n = group.params.length;
+    if (!Array.isArray(g.params) || g.params.length !== n) {
+      throw new ValueError(`${gw}: the saved group has ${Array.isArray(g.params) ? g.params.length : 'no'} parameters; this group has ${n}`);
+    }
+    (g.params as unknown[]).forEach((x, j) => {
+      if (x !== first + j) throw new ValueError(`${gw}: params[${j}] is ${describe(x)}, expected ${first + j} (parameters are numbered across groups in order)`);
+    });
+    advance(n);
+    const ref = group as unknown as Record<string, HyperValue>;
+    const out: Record<string, HyperValue> = {};
+    for (const key of Object.keys(g)) {
+      if (key !== 'params' && !(key in ref)) throw new ValueError(`${gw}: unknown hyper-parameter '${key}'`);
+    }
+    for (const [key, like] of Object.entries(ref)) {
+      if (key === 'params') continue;
+      const v = g[key];
+      out[key] = v === undefined ? (Array.isArray(like) ? like.slice() : like) : checkKind(gw, key, v, like, ValueError);
+    }
+    const h = out as unknown as H;
+    this.validate(h, gw);
+    return h;
+  }
+
+  /** The saved per-parameter state, checked against the parameters and this optimiser's state fields. */
+  private readState(saved: unknown, where: string): Map<Tensor, ParamState> {
+    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new ValueError(`${where}: state must be an object keyed by parameter index, got ${describe(saved)}`);
+    const params = this.allParams();
+    const state = new Map<Tensor, ParamState>();
+    for (const [key, entry] of Object.entries(saved as Record<string, unknown>)) {
+      const i = Number(key);
+      if (!/^(0|[1-9]\d*)$/.test(key) || i >= params.length) {
+        throw new ValueError(`${where}: state for parameter '${key}', but there are only ${params.length} parameters (0…${params.length - 1})`);
+      }
+      state.set(params[i], readParamState(entry, params[i], key, this.stateFields, where));
+    }
+    return state;
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import type { FloatArray } from '../kernels/types.js';
 import { kernels } from '../kernels/backend.js';
-import { Optimizer, checkNonNegative, counter, zerosBuffer, type ParamState, type Params } from './optimizer.js';
+import { Optimizer, checkNonNegative, counter, zerosBuffer, type ParamState, type Params, type StateFieldKinds } from './optimizer.js';
 
 /** RMSprop's hyper-parameters, per group. */
 export interface RMSpropHyper {
@@ -43,6 +43,8 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: Params<RMSpropHyper>, options: RMSpropOptions = {}) {
     super('RMSprop', params, RMSPROP_DEFAULTS, options);
   }
+
+  protected override readonly stateFields: StateFieldKinds = { step: 'count', squareAvg: 'buffer', gradAvg: 'buffer', momentumBuffer: 'buffer' };
 
   protected override validate(h: RMSpropHyper, where: string): void {
     checkNonNegative(where, 'lr', h.lr);

@@ -12,7 +12,7 @@ import { ConfigError } from '../errors.js';
 import type { FloatArray } from '../kernels/types.js';
 import { alloc } from '../kernels/types.js';
 import { kernels } from '../kernels/backend.js';
-import { Optimizer, checkNonNegative, type ParamState, type Params } from './optimizer.js';
+import { Optimizer, checkNonNegative, type ParamState, type Params, type StateFieldKinds } from './optimizer.js';
 
 /** SGD's hyper-parameters, per group. */
 export interface SGDHyper {
@@ -44,6 +44,8 @@ export class SGD extends Optimizer<SGDHyper> {
     }
     super('SGD', params, SGD_DEFAULTS, options);
   }
+
+  protected override readonly stateFields: StateFieldKinds = { momentumBuffer: 'buffer' };
 
   protected override validate(h: SGDHyper, where: string): void {
     checkNonNegative(where, 'lr', h.lr);

@@ -17,10 +17,18 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** Seeds the global generator so every later random draw is repeatable. */
+/** The largest seed `manualSeed` takes: seeds are the integers 0 … 2³² − 1. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Seeds the global generator so every later random draw is repeatable. The seed is an integer
+ * in 0 … 2³² − 1 (MAX_SEED); each gives a different stream. Anything else is a ValueError.
+ */
 export function manualSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
-  const next = splitmix32(Math.floor(seed) ^ Math.floor(seed / 2 ** 32));
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new ValueError(`manualSeed: seed must be an integer in 0 … ${MAX_SEED} (2^32 − 1), got ${describeValue(seed)}`);
+  }
+  const next = splitmix32(seed);
   for (let i = 0; i < 4; i++) state[i] = next();
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
 }
@@ -30,12 +38,23 @@ export function getRngState(): number[] {
   return Array.from(state);
 }
 
-/** Restores a state returned by getRngState. */
+/**
+ * Restores a state returned by getRngState: four integers in 0 … 2³² − 1, not all zero
+ * (xoshiro never leaves the all-zero state, so it would draw zeros forever).
+ */
 export function setRngState(s: readonly number[]): void {
-  if (s.length !== 4 || s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-    throw new ValueError(`setRngState: expected four 32-bit unsigned integers, got [${s.join(', ')}]`);
+  if (!Array.isArray(s) || s.length !== 4 || s.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+    const shown = Array.isArray(s) ? `[${s.map(describeValue).join(', ')}]` : describeValue(s);
+    throw new ValueError(`setRngState: expected four integers in 0 … ${MAX_SEED}, got ${shown}`);
+  }
+  if (s.every((v) => v === 0)) {
+    throw new ValueError('setRngState: the all-zero state is not a generator state (every draw would be 0); use a state from getRngState()');
   }
   state.set(s);
+}
+
+function describeValue(v: unknown): string {
+  return typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
 }
 
 /** Next 32 random bits. */

@@ -5,7 +5,7 @@
  */
 import { GraphError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
-import { chargeAllocation } from './limits.js';
+import { chargeAllocation, checkSize } from './limits.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { randomNormal, random } from './random.js';
 import { formatTensor } from './format.js';
@@ -28,6 +28,8 @@ export interface GraphNode {
   readonly attrs: Readonly<Record<string, OpAttr>>;
   /** Given ∂E/∂out, returns ∂E/∂input for each input (null where not needed). */
   readonly backward: (dy: FloatArray) => readonly (FloatArray | null)[];
+  /** The module path that ran the op (`MLP > layers.2 (Linear)`), captured only in debug mode. */
+  readonly scope?: string;
 }
 
 let defaultDtype: DType = 'float32';
@@ -48,10 +50,28 @@ export function withDefaultDtype<T>(dtype: DType, fn: () => T): T {
   }
 }
 
-/** A zeroed array of n elements in the default dtype (checked against the size limits). */
-export function allocDefault(n: number): FloatArray {
+/** A zeroed array of n elements in the default dtype (checked against the size limits); `what` names it in errors. */
+export function allocDefault(n: number, what = 'tensor'): FloatArray {
   chargeAllocation(n);
-  return defaultDtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  try {
+    return defaultDtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  } catch (e) {
+    // The engine could not find the memory (RangeError: Array buffer allocation failed).
+    if (e instanceof RangeError) throw new ValueError(`${what}: cannot allocate ${n} elements (${(n * (defaultDtype === 'float64' ? 8 : 4) / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
+    throw e;
+  }
+}
+
+/** A creation function's shape, checked (whole sizes ≥ 0, not too many elements) before anything is allocated. */
+function creationShape(shape: Shape, op: string): number[] {
+  const s = checkShape(shape, op);
+  checkSize(s, op);
+  return s;
+}
+
+/** A zeroed array for a tensor of shape s (already checked) made by op. */
+function allocShape(s: readonly number[], op: string): FloatArray {
+  return allocDefault(sizeOf(s), `${op}: shape ${fmtShape(s)}`);
 }
 
 /** Options shared by the creation functions. */
@@ -167,33 +187,43 @@ export class Tensor {
   }
 }
 
-function flatten(value: unknown, path: string, shape: number[], depth: number, out: number[]): void {
-  if (Array.isArray(value)) {
-    if (depth === shape.length) {
-      if (out.length > 0) throw new ShapeError(`tensor(): ragged nested array: ${path} is a list but its siblings are numbers`);
-      shape.push(value.length);
-    } else if (shape[depth] !== value.length) {
-      throw new ShapeError(`tensor(): ragged nested array: ${path} has ${value.length} elements, expected ${shape[depth]} like the first element at that depth`);
+/** The shape of a nested array, read along its first elements (the rest is checked when it is copied). */
+function nestedShape(value: unknown): number[] {
+  const shape: number[] = [];
+  const seen = new Set<unknown>();
+  for (let v = value; Array.isArray(v); v = v[0] as unknown) {
+    if (seen.has(v)) throw new ValueError('tensor(): the nested array contains itself');
+    seen.add(v);
+    shape.push(v.length);
+    if (v.length === 0) break;
+  }
+  return shape;
+}
+
+/** Copies a nested array of the given shape into out (row-major), checking every list and number. */
+function fill(value: unknown, path: string, shape: readonly number[], depth: number, out: FloatArray, at: number): number {
+  if (depth === shape.length) {
+    if (Array.isArray(value)) throw new ShapeError(`tensor(): ragged nested array: ${path} is a list but its siblings are numbers`);
+    if (typeof value !== 'number') {
+      throw new ValueError(`tensor(): ${path} is ${value === null ? 'null' : typeof value} (${JSON.stringify(value) ?? String(value)}); only numbers are allowed`);
     }
-    for (let i = 0; i < value.length; i++) flatten(value[i], `${path}[${i}]`, shape, depth + 1, out);
-    return;
+    out[at] = value;
+    return at + 1;
   }
-  if (depth !== shape.length) {
-    throw new ShapeError(`tensor(): ragged nested array: ${path} is a number but a list of ${shape[depth]} was expected`);
+  if (!Array.isArray(value)) throw new ShapeError(`tensor(): ragged nested array: ${path} is a number but a list of ${shape[depth]} was expected`);
+  if (value.length !== shape[depth]) {
+    throw new ShapeError(`tensor(): ragged nested array: ${path} has ${value.length} elements, expected ${shape[depth]} like the first element at that depth`);
   }
-  if (typeof value !== 'number') {
-    throw new ValueError(`tensor(): ${path} is ${value === null ? 'null' : typeof value} (${JSON.stringify(value) ?? String(value)}); only numbers are allowed`);
-  }
-  out.push(value);
+  for (let i = 0; i < value.length; i++) at = fill(value[i], `${path}[${i}]`, shape, depth + 1, out, at);
+  return at;
 }
 
 /** A tensor from a number or nested arrays of numbers, e.g. `tensor([[1, 2], [3, 4]])`. */
 export function tensor(values: NestedArray | readonly number[] | readonly NestedArray[], options: TensorOptions = {}): Tensor {
-  const shape: number[] = [];
-  const flat: number[] = [];
-  flatten(values, 'value', shape, 0, flat);
-  const data = allocDefault(flat.length);
-  data.set(flat);
+  const shape = nestedShape(values);
+  checkSize(shape, 'tensor()');
+  const data = allocShape(shape, 'tensor()');
+  fill(values, 'value', shape, 0, data, 0);
   return new Tensor(data, shape, options.requiresGrad ?? false);
 }
 
@@ -207,25 +237,26 @@ export function scalar(v: number, options: TensorOptions = {}): Tensor {
 
 /** A tensor of the given shape filled with `value`. */
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-  const s = checkShape(shape, 'full');
+  const s = creationShape(shape, 'full');
   if (typeof value !== 'number') throw new ValueError(`full(): fill value must be a number, got ${typeof value}`);
-  const data = allocDefault(sizeOf(s));
+  const data = allocShape(s, 'full');
   if (value !== 0) data.fill(value);
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(checkShape(shape, 'zeros'), 0, options);
+  return full(creationShape(shape, 'zeros'), 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(checkShape(shape, 'ones'), 1, options);
+  return full(creationShape(shape, 'ones'), 1, options);
 }
 
 /** Zeros (or any value) with another tensor's shape. */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkTensor(t, 'zerosLike');
   return full(t.shape, 0, options);
 }
 
@@ -239,35 +270,43 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
     throw new ValueError(`arange(): start, end and step must be finite and step non-zero, got (${start}, ${end}, ${step})`);
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const data = allocDefault(n);
+  checkSize([n], `arange(${start}, ${end}, ${step})`);
+  const data = allocShape([n], 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n], options.requiresGrad ?? false);
 }
 
 /** Identity matrix of n rows (and m columns, default n). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  const s = checkShape([n, m], 'eye');
-  const data = allocDefault(n * m);
+  const s = creationShape([n, m], 'eye');
+  const data = allocShape(s, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
+/** An optional numeric option: its default when absent, else a finite number (ValueError otherwise). */
+function finiteOption(v: unknown, fallback: number, op: string, name: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${op}(): option ${name} must be a finite number, got ${String(v)}`);
+  return v;
+}
+
 /** Uniform random numbers in [low, high) (default [0, 1)) from the seeded generator. */
 export function rand(shape: Shape, options: TensorOptions & { low?: number; high?: number } = {}): Tensor {
-  const s = checkShape(shape, 'rand');
-  const low = options.low ?? 0;
-  const high = options.high ?? 1;
-  const data = allocDefault(sizeOf(s));
+  const s = creationShape(shape, 'rand');
+  const low = finiteOption(options.low, 0, 'rand', 'low');
+  const high = finiteOption(options.high, 1, 'rand', 'high');
+  const data = allocShape(s, 'rand');
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
 /** Normal random numbers (default mean 0, std 1) from the seeded generator. */
 export function randn(shape: Shape, options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
-  const s = checkShape(shape, 'randn');
-  const mean = options.mean ?? 0;
-  const std = options.std ?? 1;
-  const data = allocDefault(sizeOf(s));
+  const s = creationShape(shape, 'randn');
+  const mean = finiteOption(options.mean, 0, 'randn', 'mean');
+  const std = finiteOption(options.std, 1, 'randn', 'std');
+  const data = allocShape(s, 'randn');
   for (let i = 0; i < data.length; i++) data[i] = mean + std * randomNormal();
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
@@ -278,7 +317,8 @@ export function fromTypedArray(
   shape?: Shape,
   options: TensorOptions = {},
 ): Tensor {
-  const s = checkShape(shape ?? [array.length], 'fromTypedArray');
+  if (!ArrayBuffer.isView(array) || array instanceof DataView) throw new ValueError(`fromTypedArray(): expected a typed array, got ${describe(array)}`);
+  const s = creationShape(shape ?? [array.length], 'fromTypedArray');
   if (sizeOf(s) !== array.length) {
     throw new ShapeError(`fromTypedArray(): ${array.length} elements do not fill shape ${fmtShape(s)} (needs ${sizeOf(s)})`);
   }

@@ -1,5 +1,7 @@
-/** Training: the fit loop, evaluation, metrics, progress. */
+/** Training: the fit loop, its step and callbacks, evaluation, metrics, progress. */
 export * from './fit.js';
 export * from './metrics.js';
+export { trainStep } from './step.js';
+export { NanGuard } from './callbacks/nan-guard.js';
 export type { ProgressMode, ProgressReporter } from './progress.js';
 export { makeProgress } from './progress.js';

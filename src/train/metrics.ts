@@ -2,8 +2,11 @@
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** The built-in metrics' names: the one table fit, evaluate and configs check names against. */
+export const METRIC_NAMES = ['accuracy', 'mae'] as const;
+
 /** Names of the built-in metrics. */
-export type MetricName = 'accuracy' | 'mae';
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Predicted class of each row: argmax over classes, or a threshold for a single output. */
 export function predictedClasses(output: Tensor, threshold = 0.5): Int32Array {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FileFormatError, Tensor, ValueError, getRngState, manualSeed, randn, tensor } from '../../src/index.js';
+import { Adam, FileFormatError, Tensor, ValueError, getRngState, manualSeed, mlp, randn, tensor, zeros } from '../../src/index.js';
 import {
   decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, loadCheckpoint, saveCheckpoint,
   type Checkpoint, type AtomicWriteStep,
@@ -261,4 +261,33 @@ test('checkpoint metadata problems are named', () => {
   cases.forEach(([bytes, pattern], i) => throwsFormat(() => decodeCheckpoint(bytes, `case${i}`), new RegExp(`^case${i}: `), pattern));
   // the hand-made valid one decodes
   assert.equal(decodeCheckpoint(withMetadata({ epoch: '7' })).epoch, 7);
+});
+
+/** Header length and body length of an MLP 784-hidden-10 checkpoint with one Adam step taken. */
+function adamCheckpointSizes(hidden: number): { header: number; body: number; params: number; tensors: number } {
+  manualSeed(0);
+  const model = mlp([784, hidden, 10]);
+  const opt = new Adam(model.parameters());
+  for (const p of model.parameters()) p.grad = zeros([...p.shape]);
+  opt.step();
+  const bytes = encodeCheckpoint({ model: model.stateDict(), optimizer: opt.stateDict(), epoch: 1, step: 1 });
+  const header = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const params = model.parameters().reduce((n, p) => n + p.size, 0);
+  const { tensors } = decodeSafetensors(bytes);
+  return { header, body: bytes.length - 8 - header, params, tensors: Object.keys(tensors).length };
+}
+
+test('Adam moments live in the body: the header does not grow with the number of parameters', () => {
+  const narrow = adamCheckpointSizes(128);
+  assert.equal(narrow.params, 101_770);
+  // The body is exactly θ, m and v as float32: 3 × 4 bytes per parameter.
+  assert.equal(narrow.body, 3 * 4 * narrow.params);
+  // 4 model tensors + expAvg and expAvgSq for each of them.
+  assert.equal(narrow.tensors, 12);
+  // Ten times the hidden units: each tensor entry may gain one digit in each of its two offsets
+  // and in one shape dimension, and alignment padding may add up to 7 bytes. Nothing more: no
+  // number of the optimiser state is written into the header.
+  const wide = adamCheckpointSizes(1280);
+  assert.equal(wide.body, 3 * 4 * wide.params);
+  assert.ok(wide.header - narrow.header <= narrow.tensors * 3 + 7, `header grew from ${narrow.header} to ${wide.header} bytes`);
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { createHash } from 'node:crypto';
 import { FileFormatError, Tensor } from '../../src/index.js';
 
 const dirs: string[] = [];
@@ -61,4 +62,21 @@ export function throwsFormat(fn: () => unknown, ...patterns: RegExp[]): void {
     for (const p of patterns) assert.match(e.message, p);
     return true;
   });
+}
+
+/**
+ * Recomputes the checksum of checkpoint bytes in place (SHA-256 of the file with the 64 hex
+ * digits of "sha256" read as "0"s), so an edit reaches the validation behind the checksum.
+ * Returns false when the bytes hold no recognisable "sha256" entry.
+ */
+export function resignCheckpoint(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return false;
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  const end = Number(headerLen > BigInt(bytes.length - 8) ? BigInt(bytes.length - 8) : headerLen) + 8;
+  const m = /"sha256":"[0-9a-f]{64}"/.exec(Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1'));
+  if (m === null) return false;
+  const at = m.index + '"sha256":"'.length;
+  bytes.fill(0x30, at, at + 64);
+  bytes.set(Buffer.from(createHash('sha256').update(bytes).digest('hex'), 'latin1'), at);
+  return true;
 }

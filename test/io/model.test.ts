@@ -2,8 +2,9 @@
 import { FileAccessError } from '../../src/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Tensor, ValueError, manualSeed, randn, tensor } from '../../src/index.js';
 import { loadModelFiles, loadSafetensors, modelPaths, saveModel, saveSafetensors, type ModelFiles } from '../../src/io/index.js';
 import { assertSameTensor, f32FromBits, listDir, tempDir, throwsFormat } from './helpers.js';
@@ -20,6 +21,13 @@ function mlp(): ModelFiles {
     },
     metadata: { dataset: 'xor', accuracy: 1, epochs: 200, tags: ['demo'] },
   };
+}
+
+/** Rewrites the JSON's weights digest after a test edited the weights by hand, so the edit reaches the checks behind the checksum. */
+function resign(json: string, weights: string): void {
+  const doc = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
+  doc.weightsSha256 = createHash('sha256').update(readFileSync(weights)).digest('hex');
+  writeFileSync(json, JSON.stringify(doc));
 }
 
 function escape(s: string): string {
@@ -59,14 +67,14 @@ test('the JSON names the format, its version and every parameter with its shape;
   const { json, weights } = saveModel(join(dir, 'm'), mlp());
   const doc = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
   assert.equal(doc.format, 'backprop.model');
-  assert.equal(doc.formatVersion, 1);
+  assert.equal(doc.formatVersion, 2);
+  assert.equal(doc.weightsSha256, createHash('sha256').update(readFileSync(weights)).digest('hex'));
   assert.deepEqual(doc.parameters, [
     { name: '0.weight', shape: [4, 3] }, { name: '0.bias', shape: [4] }, { name: '2.weight', shape: [2, 4] }, { name: '2.bias', shape: [2] },
   ]);
   const st = loadSafetensors(weights);
   assert.deepEqual(Object.keys(st.tensors), ['0.weight', '0.bias', '2.weight', '2.bias']);
-  assert.equal(st.metadata.format, 'pt');
-  assert.equal(st.metadata['backprop.save_id'], doc.saveId);
+  assert.deepEqual(st.metadata, { format: 'pt' });
 });
 
 test('what JSON would silently change is refused before any file is written', () => {
@@ -92,50 +100,68 @@ test('a parameter missing from the weights is named with its shape', () => {
   const { tensors } = loadSafetensors(weights);
   delete tensors['2.bias'];
   saveSafetensors(weights, tensors);
+  resign(json, weights);
   throwsFormat(() => loadModelFiles(join(dir, 'm')), new RegExp(`^${escape(json)}: parameter "2\\.bias" \\(shape \\[2\\] here\\) is missing from ${escape(weights)}`));
 });
 
 test('a shape that differs between the JSON and the weights is named with both shapes', () => {
   const dir = tempDir();
-  const { weights } = saveModel(join(dir, 'm'), mlp());
+  const { weights, json } = saveModel(join(dir, 'm'), mlp());
   const { tensors } = loadSafetensors(weights);
   tensors['0.weight'] = randn([3, 4]);
   saveSafetensors(weights, tensors);
+  resign(json, weights);
   throwsFormat(() => loadModelFiles(join(dir, 'm')), /parameter "0\.weight" has shape \[4, 3\] here but \[3, 4\] in .*m\.safetensors/);
 });
 
 test('a tensor in the weights that the JSON does not list is refused', () => {
   const dir = tempDir();
-  const { weights } = saveModel(join(dir, 'm'), mlp());
+  const { weights, json } = saveModel(join(dir, 'm'), mlp());
   const { tensors } = loadSafetensors(weights);
   tensors.extra = tensor([1, 2, 3]);
   saveSafetensors(weights, tensors);
+  resign(json, weights);
   throwsFormat(() => loadModelFiles(join(dir, 'm')), /m\.safetensors holds "extra" \(shape \[3\]\), which the parameter list here does not name/);
 });
 
-test('weights replaced by hand (no save id) still load when they match', () => {
+test('weights replaced or damaged after saving are refused by the checksum, naming the weights file', () => {
   const dir = tempDir();
-  const { weights } = saveModel(join(dir, 'm'), mlp());
-  const { tensors } = loadSafetensors(weights);
-  tensors['2.bias'] = tensor([5, 6]);
-  saveSafetensors(weights, tensors); // e.g. fine-tuned in PyTorch and written without our metadata
+  const { weights, json } = saveModel(join(dir, 'm'), mlp());
+  const good = readFileSync(weights);
+  for (const at of [0, 100, good.length - 1]) {
+    const bad = Uint8Array.from(good);
+    bad[at] ^= 0x10;
+    writeFileSync(weights, bad);
+    throwsFormat(() => loadModelFiles(join(dir, 'm')), new RegExp(`^${escape(weights)}: checksum mismatch: .* but ${escape(json)} records [0-9a-f]{64}`));
+  }
+  // Replaced on purpose (e.g. fine-tuned in PyTorch): loads once the JSON records the new digest.
+  writeFileSync(weights, good);
+  const st = loadSafetensors(weights).tensors;
+  st['2.bias'] = tensor([5, 6]);
+  saveSafetensors(weights, st);
+  throwsFormat(() => loadModelFiles(join(dir, 'm')), /checksum mismatch/);
+  resign(json, weights);
   assert.deepEqual(loadModelFiles(join(dir, 'm')).stateDict['2.bias'].toArray(), [5, 6]);
 });
 
-test('a pair torn by a crash between the two files (new weights, old JSON) is recognised', () => {
+test('format 1 files (save id instead of a digest) still load, and a torn format-1 pair is still recognised', () => {
   const dir = tempDir();
   const base = join(dir, 'm');
-  saveModel(base, mlp());
-  const oldJson = readFileSync(`${base}.json`, 'utf8');
-  // the second save dies while replacing the JSON, after the weights were replaced
-  assert.throws(
-    () => saveModel(base, mlp(), { onStep: (s, temp) => { if (s === 'rename' && temp.includes('.json.')) throw new Error('crash'); } }),
-    /crash/,
-  );
-  assert.equal(readFileSync(`${base}.json`, 'utf8'), oldJson, 'old JSON intact');
-  assert.deepEqual(listDir(dir), ['m.json', 'm.safetensors'], 'no temp file left');
-  throwsFormat(() => loadModelFiles(base), /m\.json and .*m\.safetensors come from different saves/);
-  saveModel(base, mlp());
+  const m = mlp();
+  const v1 = (saveId: string): void => {
+    saveSafetensors(`${base}.safetensors`, m.stateDict, { format: 'pt', 'backprop.save_id': saveId });
+    const parameters = Object.entries(m.stateDict).map(([name, t]) => ({ name, shape: [...t.shape] }));
+    writeFileSync(`${base}.json`, JSON.stringify({ format: 'backprop.model', formatVersion: 1, saveId: 'aaaa', architecture: m.architecture, parameters, metadata: m.metadata }));
+  };
+  v1('aaaa');
+  const back = loadModelFiles(base);
+  for (const [k, t] of Object.entries(m.stateDict)) assertSameTensor(back.stateDict[k], t, k);
+  assert.deepEqual(back.metadata, m.metadata);
+  v1('bbbb');
+  throwsFormat(() => loadModelFiles(base), /m\.json and .*m\.safetensors come from different saves \(save id aaaa vs bbbb\)/);
+  // Saving over a format-1 pair writes format 2.
+  saveModel(base, m);
+  assert.equal((JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { formatVersion: number }).formatVersion, 2);
   assert.equal(Object.keys(loadModelFiles(base).stateDict).length, 4);
 });
 
@@ -148,7 +174,16 @@ test('a broken or foreign JSON file is refused by name', () => {
     ['{"format": ', /not valid JSON/],
     ['[]', /expected a JSON object, got an array/],
     [JSON.stringify({ ...good, format: 'keras' }), /not a backprop model file \("format" is "keras"/],
-    [JSON.stringify({ ...good, formatVersion: 2 }), /written by a newer backprop \(model format 2/],
+    [JSON.stringify({ ...good, formatVersion: 3 }), /written by a newer backprop \(model format 3/],
+    [JSON.stringify({ ...good, weightsSha256: undefined }), /"weightsSha256" must be the 64 hex digits of the weights' SHA-256, got nothing/],
+    [JSON.stringify({ ...good, weightsSha256: 12 }), /"weightsSha256" must be the 64 hex digits .*, got 12/],
+    [JSON.stringify({ ...good, formatVersion: 1 }), /"weightsSha256" appears in a format 1 file/],
+    [JSON.stringify({ ...good, saveId: 7 }), /"saveId" must be a string, got number 7/],
+    [JSON.stringify({ ...good, extra: true }), /unknown field "extra"/],
+    [JSON.stringify({ ...good, architecture: 'mlp' }), /"architecture" must be a module config \(an object with a string "type"\), got a string/],
+    [JSON.stringify({ ...good, architecture: { type: 3 } }), /"architecture" must be a module config/],
+    [JSON.stringify({ ...good, metadata: { nested: JSON.parse('['.repeat(300) + ']'.repeat(300)) as unknown } }), /the file nests 302 levels deep; at most 256 are allowed/],
+    [JSON.stringify({ ...good, parameters: [{ name: 'w', shape: [2, 2147483648] }] }), /parameter "w": shape \[2, 2147483648\] has 4\.295e\+9 elements, more than/],
     [JSON.stringify({ ...good, formatVersion: '1' }), /"formatVersion" must be a whole number/],
     [JSON.stringify({ ...good, architecture: undefined }), /"architecture" is missing/],
     [JSON.stringify({ ...good, parameters: {} }), /"parameters" must be a list of \{name, shape\}/],
@@ -169,6 +204,10 @@ test('a missing file is reported by the file system, not mistaken for a format p
   mkdirSync(join(dir, 'half'));
   saveModel(join(dir, 'half'), mlp());
   writeFileSync(join(dir, 'half', 'model.safetensors'), new Uint8Array(4));
+  throwsFormat(() => loadModelFiles(join(dir, 'half')), /model\.safetensors: checksum mismatch/);
+  resign(join(dir, 'half', 'model.json'), join(dir, 'half', 'model.safetensors'));
   throwsFormat(() => loadModelFiles(join(dir, 'half')), /model\.safetensors: file is 4 bytes long/);
+  rmSync(join(dir, 'half', 'model.safetensors'));
+  assert.throws(() => loadModelFiles(join(dir, 'half')), (e: unknown) => e instanceof FileAccessError && e.code === 'ENOENT' && /model\.safetensors: cannot read the file/.test(e.message));
   assert.ok(existsSync(join(dir, 'half', 'model.json')));
 });

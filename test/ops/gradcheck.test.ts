@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
-import { randnAway } from '../helpers.js';
+import { randnAway, throwsWith } from '../helpers.js';
 
 const { randn, rand, tensor, manualSeed, gradcheck } = bp;
 const TOL = 1e-6;
@@ -91,4 +91,18 @@ test('gradcheck catches a wrong backward rule', () => {
   };
   manualSeed(1);
   assert.ok(gradcheck(wrong, [g([4])]) > 0.1);
+});
+
+test('gradcheck with a non-function, a non-array or a non-tensor input is a ValueError naming the argument', () => {
+  const x = randn([2], { requiresGrad: true });
+  const id = (a: bp.Tensor) => a;
+  const call = gradcheck as unknown as (...a: unknown[]) => number;
+  throwsWith(() => call('exp', [x]), bp.ValueError, /^gradcheck\(\): fn must be a function of tensors returning a Tensor, got string$/);
+  throwsWith(() => call(null, [x]), bp.ValueError, /fn must be a function .* got null/);
+  throwsWith(() => call(id, x), bp.ValueError, /^gradcheck\(\): inputs must be an array of Tensors, got object$/);
+  throwsWith(() => call(id), bp.ValueError, /inputs must be an array of Tensors, got undefined/);
+  throwsWith(() => call(id, [x, [1, 2]]), bp.ValueError, /^gradcheck\(\): inputs\[1\] must be a Tensor, got an array/);
+  throwsWith(() => call(id, [x], { eps: 0 }), bp.ValueError, /options.eps must be a positive finite number, got 0/);
+  throwsWith(() => call(id, [x], 'fast'), bp.ValueError, /options must be an object, got string/);
+  throwsWith(() => gradcheck(() => 3 as unknown as bp.Tensor, [x]), bp.ValueError, /fn must return a Tensor/);
 });

@@ -7,8 +7,9 @@ import {
 } from '../../src/index.js';
 import {
   SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR, clipGradNorm, clipGradValue,
-  type Optimizer, type BaseHyper, type OptimizerStateDict, type SchedulerStateDict, type Params, type LRScheduler,
+  type Optimizer, type BaseHyper, type OptimizerStateDict, type OptimizerStateDictInput, type SchedulerStateDict, type Params, type LRScheduler,
 } from '../../src/optim/index.js';
+import { encodeCheckpoint, decodeCheckpoint } from '../../src/io/index.js';
 import { assertClose, throwsWith } from '../helpers.js';
 
 
@@ -207,8 +208,14 @@ const resumeCases: [string, Make][] = [
   ['RMSprop centered + momentum', (ps) => new RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.01 })],
 ];
 
+/** A state dict after a trip through a checkpoint file's bytes, as a resumed run gets it. */
+function throughCheckpoint(sd: OptimizerStateDict): OptimizerStateDictInput {
+  const back = decodeCheckpoint(encodeCheckpoint({ model: {}, optimizer: sd, epoch: 0 }));
+  return back.optimizer as unknown as OptimizerStateDictInput;
+}
+
 for (const [name, make] of resumeCases) {
-  test(`${name}: 2 steps + stateDict → JSON → loadStateDict + 3 steps equals 5 steps bit for bit`, () => {
+  test(`${name}: 2 steps + stateDict → checkpoint bytes → loadStateDict + 3 steps equals 5 steps bit for bit`, () => {
     const { params, lossStep } = problem();
     const straight = params();
     const optA = make(straight);
@@ -218,13 +225,13 @@ for (const [name, make] of resumeCases) {
     const optB = make(first);
     for (let k = 0; k < 2; k++) lossStep(optB, first);
     const sd = optB.stateDict();
-    const json = JSON.stringify(sd);
+    const saved = throughCheckpoint(sd);
     // The resumed run gets fresh tensors holding the saved values, as loading a model checkpoint would give.
     const resumed = first.map((p) => tensor(p.toArray(), { requiresGrad: true }));
     // Different hyper-parameters in the constructor: loadStateDict must restore the saved ones.
     const optC = make(resumed);
     optC.lr = 123;
-    optC.loadStateDict(JSON.parse(json) as OptimizerStateDict);
+    optC.loadStateDict(saved);
     assert.deepEqual(optC.stateDict(), sd);
     for (let k = 0; k < 3; k++) lossStep(optC, resumed);
 
@@ -233,8 +240,9 @@ for (const [name, make] of resumeCases) {
   });
 }
 
-test('stateDict is plain JSON data: buffers as number arrays, steps as numbers, groups name their parameters', () => {
-  const w = withGrad([1, 2], [0.5, -1]);
+test('stateDict: buffers are Tensors shaped like their parameters (copies), steps are numbers, groups name their parameters', () => {
+  const w = tensor([[1, 2]], { requiresGrad: true });
+  w.grad = tensor([[0.5, -1]]);
   const b = withGrad([3], [2]);
   const opt = new Adam([{ params: [w] }, { params: [b], lr: 0.5 }], { amsgrad: true });
   opt.step();
@@ -244,17 +252,21 @@ test('stateDict is plain JSON data: buffers as number arrays, steps as numbers, 
   assert.deepEqual(sd.paramGroups[0].betas, [0.9, 0.999]);
   assert.equal(sd.paramGroups[1].lr, 0.5);
   assert.equal(sd.state['0'].step, 1);
-  assert.ok(Array.isArray(sd.state['0'].expAvg));
-  assert.ok(Array.isArray(sd.state['1'].maxExpAvgSq));
+  const m0 = sd.state['0'].expAvg as Tensor;
+  assert.ok(m0 instanceof Tensor);
+  assert.deepEqual(m0.shape, [1, 2]);
   // After one step from zero state: m = (1 − β₁)·g, v = (1 − β₂)·g², max v = v (float32 buffers).
-  assertClose(sd.state['0'].expAvg as number[], [0.1 * 0.5, 0.1 * -1], 1e-9, 1e-6);
-  assertClose(sd.state['0'].expAvgSq as number[], [0.001 * 0.25, 0.001 * 1], 1e-10, 1e-6);
-  assertClose(sd.state['1'].expAvg as number[], [0.1 * 2], 1e-9, 1e-6);
-  assertClose(sd.state['1'].maxExpAvgSq as number[], [0.001 * 4], 1e-10, 1e-6);
-  assert.deepEqual(JSON.parse(JSON.stringify(sd)), sd);
+  assertClose(Array.from(m0.data), [0.1 * 0.5, 0.1 * -1], 1e-9, 1e-6);
+  assertClose(Array.from((sd.state['0'].expAvgSq as Tensor).data), [0.001 * 0.25, 0.001 * 1], 1e-10, 1e-6);
+  assertClose(Array.from((sd.state['1'].expAvg as Tensor).data), [0.1 * 2], 1e-9, 1e-6);
+  assertClose(Array.from((sd.state['1'].maxExpAvgSq as Tensor).data), [0.001 * 4], 1e-10, 1e-6);
+  // A copy: stepping again does not change the dict already taken.
+  const before = Array.from(m0.data);
+  opt.step();
+  assert.deepEqual(Array.from(m0.data), before);
 });
 
-test('loadStateDict accepts Float32Array buffers', () => {
+test('loadStateDict still accepts number lists and Float32Array buffers (state dicts of older checkpoints)', () => {
   const w = withGrad([1, 2], [0.5, -1]);
   const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
   opt.loadStateDict({
@@ -265,32 +277,49 @@ test('loadStateDict accepts Float32Array buffers', () => {
   opt.step();
   // b ← 0.9·1 + 1·g; θ ← θ − 0.1·b
   assertClose(Array.from(w.data), [1 - 0.1 * 1.4, 2 - 0.1 * -0.1], 1e-6, 1e-6);
+  const w2 = withGrad([1, 2], [0.5, -1]);
+  const opt2 = new SGD([w2], { lr: 0.1, momentum: 0.9 });
+  opt2.loadStateDict({ optimizer: 'SGD', paramGroups: [{ params: [0], lr: 0.1, momentum: 0.9 }], state: { '0': { momentumBuffer: [1, 1] } } });
+  opt2.step();
+  assert.deepEqual(Array.from(w2.data), Array.from(w.data));
 });
 
-test('loadStateDict refuses state that does not fit, and then leaves the optimiser as it was', () => {
-  const w = withGrad([1, 2], [0.5, -1]);
+test('loadStateDict checks every field (kind, shape against the parameter, unknown keys), then leaves the optimiser as it was', () => {
+  const w = tensor([[1, 2]], { requiresGrad: true });
+  w.grad = tensor([[0.5, -1]]);
   const opt = new Adam([w], { lr: 0.1 });
   opt.step();
   const good = opt.stateDict();
-  const copy = (): OptimizerStateDict => JSON.parse(JSON.stringify(good)) as OptimizerStateDict;
-
+  type Sd = { optimizer: unknown; paramGroups: Record<string, unknown>[]; state: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  const bad = (patch: (sd: Sd) => void): OptimizerStateDictInput => {
+    const sd = { ...good, paramGroups: good.paramGroups.map((g) => ({ ...g })), state: { '0': { ...good.state['0'] } } } as unknown as Sd;
+    patch(sd);
+    return sd as unknown as OptimizerStateDictInput;
+  };
+  const cases: [string, OptimizerStateDictInput, typeof ValueError | typeof ShapeError | typeof ConfigError, RegExp][] = [
+    ['other optimiser', bad((sd) => (sd.optimizer = 'SGD')), ValueError, /written by "SGD", not Adam/],
+    ['unknown top-level field', bad((sd) => (sd.extra = 1)), ValueError, /unknown field 'extra'/],
+    ['transposed buffer', bad((sd) => (sd.state['0'].expAvg = tensor([[1], [2]]))), ShapeError, /state\[0\]\.expAvg has shape \[2, 1\] but its parameter has shape \[1, 2\]/],
+    ['short list', bad((sd) => (sd.state['0'].expAvg = [1])), ShapeError, /state\[0\]\.expAvg has 1 values but its parameter \(shape \[1, 2\]\) has 2/],
+    ['NaN in a buffer', bad((sd) => (sd.state['0'].expAvgSq = tensor([[1, NaN]]))), ValueError, /state\[0\]\.expAvgSq\[1\] = number NaN is not a finite number/],
+    ['null in a list (JSON of NaN)', bad((sd) => (sd.state['0'].expAvgSq = [1, null])), ValueError, /expAvgSq\[1\] = null is not a finite number/],
+    ['string buffer', bad((sd) => (sd.state['0'].expAvg = 'oops')), ValueError, /state\[0\]\.expAvg must be a Tensor shaped like its parameter, got string "oops"/],
+    ['unknown state field', bad((sd) => (sd.state['0'].momentum = tensor([[0, 0]]))), ValueError, /state\[0\]\.momentum: unknown state field \(this optimiser keeps step, expAvg, expAvgSq, maxExpAvgSq\)/],
+    ['fractional step', bad((sd) => (sd.state['0'].step = 1.5)), ValueError, /state\[0\]\.step must be a whole number ≥ 0, got number 1\.5/],
+    ['step as a tensor', bad((sd) => (sd.state['0'].step = tensor([1]))), ValueError, /state\[0\]\.step must be a whole number ≥ 0, got a Tensor/],
+    ['state entry not an object', bad((sd) => (sd.state['0'] = 3 as unknown as Record<string, unknown>)), ValueError, /state\[0\] must be an object/],
+    ['bad lr', bad((sd) => (sd.paramGroups[0].lr = -1)), ConfigError, /invalid lr = -1/],
+    ['unknown hyper-parameter', bad((sd) => (sd.paramGroups[0].momentum = 0.9)), ValueError, /unknown hyper-parameter 'momentum'/],
+    ['wrong parameter index in a group', bad((sd) => (sd.paramGroups[0].params = [3])), ValueError, /params\[0\] is 3, expected 0/],
+    ['state for a parameter that does not exist', bad((sd) => (sd.state['5'] = sd.state['0'])), ValueError, /parameter '5', but there are only 1/],
+    ['index written oddly', bad((sd) => (sd.state['00'] = sd.state['0'])), ValueError, /parameter '00'/],
+  ];
+  for (const [what, sd, Err, pattern] of cases) {
+    assert.throws(() => opt.loadStateDict(sd), (e: unknown) => e instanceof Err && pattern.test((e as Error).message), what);
+  }
   throwsWith(() => new SGD([w], { lr: 0.1 }).loadStateDict(good), ValueError, /written by "Adam", not SGD/);
   const twoGroups = new Adam([{ params: [w] }, { params: [tensor([1], { requiresGrad: true })] }]);
   throwsWith(() => twoGroups.loadStateDict(good), ValueError, /has 1 param groups; this optimiser has 2/);
-
-  const short = copy();
-  (short.state['0'].expAvg as number[]).pop();
-  throwsWith(() => opt.loadStateDict(short), ValueError, /expAvg has 1 values but parameter 0 \(shape \[2\]\) has 2/);
-  const nonFinite = copy();
-  (nonFinite.state['0'].expAvgSq as number[])[1] = null as unknown as number; // what JSON makes of NaN
-  throwsWith(() => opt.loadStateDict(nonFinite), ValueError, /expAvgSq\[1\] = null is not a finite number/);
-  const badLr = copy();
-  badLr.paramGroups[0].lr = -1;
-  throwsWith(() => opt.loadStateDict(badLr), ConfigError, /invalid lr = -1/);
-  const badIndex = copy();
-  badIndex.state['5'] = badIndex.state['0'];
-  throwsWith(() => opt.loadStateDict(badIndex), ValueError, /parameter '5', but there are only 1/);
-
   assert.deepEqual(opt.stateDict(), good);
 });
 

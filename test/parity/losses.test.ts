@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { assertClose } from './compare.js';
 import { Tensor, tensor, sum, mul, type NestedArray } from '../../src/index.js';
 import {
-  l2, mse, mae, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nll, klDiv, l2Penalty,
+  l2, mse, mae, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nll, klDiv, klDivergence, l2Penalty,
   type Reduction,
 } from '../../src/losses/index.js';
 import { Module, Sequential, Linear, Tanh, ReLU, Sigmoid, Identity } from '../../src/nn/index.js';
@@ -75,6 +75,10 @@ function klReduction(o: Options): Reduction | 'batchmean' {
   return o.reduction === 'batchmean' ? 'batchmean' : reduction(o);
 }
 
+function klOptions(o: Options): { reduction: Reduction | 'batchmean'; logTarget: boolean } {
+  return { reduction: klReduction(o), logTarget: o.logTarget === undefined ? false : bool(o, 'logTarget') };
+}
+
 // ---------------------------------------------------------------- fixture loss → backprop call
 
 type LossRun = (xs: Tensor[], target: Tensor | null, o: Options) => Tensor;
@@ -96,7 +100,15 @@ const LOSSES: Record<string, LossRun> = {
   binaryCrossEntropyWithLogits: pair((z, d, o) => binaryCrossEntropyWithLogits(z, d, { reduction: reduction(o) }), 'binaryCrossEntropyWithLogits'),
   crossEntropy: pair((s, d, o) => crossEntropy(s, d, { reduction: reduction(o), labelSmoothing: optNum(o, 'labelSmoothing') }), 'crossEntropy'),
   nll: pair((lp, k, o) => nll(lp, k, { reduction: reduction(o) }), 'nll'),
-  klDiv: pair((lp, p, o) => klDiv(lp, p, { reduction: klReduction(o) }), 'klDiv'),
+  // klDiv's target is a second differentiable input when the case checks its gradient
+  klDiv: (xs, target, o) => {
+    if (xs.length === 2 && target === null) return klDiv(xs[0], xs[1], klOptions(o));
+    return pair((lp, p) => klDiv(lp, p, klOptions(o)), 'klDiv')(xs, target, o);
+  },
+  klDivergence: (xs, target, o) => {
+    if (xs.length !== 2 || target !== null) throw new Error('klDivergence: expected inputs [p, q] and no target');
+    return klDivergence(xs[0], xs[1], { reduction: reduction(o) });
+  },
   l2Penalty: (xs, target, o) => {
     if (target !== null) throw new Error('l2Penalty: the case should have no target');
     return l2Penalty(xs, num(o, 'lambda'));

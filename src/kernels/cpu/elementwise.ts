@@ -145,7 +145,7 @@ export function broadcastTo(x: FloatArray, shape: readonly number[], outShape: r
 }
 
 /** Elementwise unary functions without parameters. */
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh' | 'relu' | 'softplus' | 'sign' | 'sin' | 'cos';
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sigmoid' | 'tanh' | 'relu' | 'sign' | 'sin' | 'cos';
 
 /** out = f(x) elementwise. */
 export function unary(op: UnaryOp, x: FloatArray): FloatArray {
@@ -167,13 +167,24 @@ export function unary(op: UnaryOp, x: FloatArray): FloatArray {
       break;
     case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
     case 'relu': for (let i = 0; i < n; i++) { const z = x[i]; y[i] = z > 0 || z !== z ? z : 0; } break; // NaN stays NaN
-    // softplus(z) = log(1+e^z) = max(z,0) + log(1+e^-|z|): no overflow for large z.
-    case 'softplus':
-      for (let i = 0; i < n; i++) { const z = x[i]; y[i] = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))); }
-      break;
     case 'sign': for (let i = 0; i < n; i++) { const z = x[i]; y[i] = z > 0 ? 1 : z < 0 ? -1 : z; } break;
     case 'sin': for (let i = 0; i < n; i++) y[i] = Math.sin(x[i]); break;
     case 'cos': for (let i = 0; i < n; i++) y[i] = Math.cos(x[i]); break;
+  }
+  return y;
+}
+
+/**
+ * y = (1/β)·log(1 + e^{βz}), or z itself where βz > threshold (PyTorch's softplus). Computed as
+ * (max(βz,0) + log(1+e^−|βz|))/β, which never overflows.
+ */
+export function softplus(x: FloatArray, beta: number, threshold: number): FloatArray {
+  const n = x.length;
+  const y = alloc(n, x);
+  for (let i = 0; i < n; i++) {
+    const z = x[i];
+    const bz = beta * z;
+    y[i] = bz > threshold ? z : (Math.max(bz, 0) + Math.log1p(Math.exp(-Math.abs(bz)))) / beta;
   }
   return y;
 }
@@ -232,7 +243,6 @@ export type UnaryGradOp =
   | 'sigmoid' // f' = y(1−y), from the output y
   | 'tanh' // f' = 1−y², from the output y
   | 'relu' // f' = 1 for z > 0, else 0 (PyTorch's choice at 0), from the input z
-  | 'softplus' // f' = σ(z), from the input z
   | 'exp' // f' = y, from the output y
   | 'log' // f' = 1/z, from the input z
   | 'sqrt' // f' = 1/(2y), from the output y
@@ -248,19 +258,24 @@ export function unaryGrad(op: UnaryGradOp, dy: FloatArray, saved: FloatArray): F
     case 'sigmoid': for (let i = 0; i < n; i++) { const y = saved[i]; dz[i] = dy[i] * y * (1 - y); } break;
     case 'tanh': for (let i = 0; i < n; i++) { const y = saved[i]; dz[i] = dy[i] * (1 - y * y); } break;
     case 'relu': for (let i = 0; i < n; i++) dz[i] = saved[i] > 0 ? dy[i] : 0; break;
-    case 'softplus':
-      for (let i = 0; i < n; i++) {
-        const z = saved[i];
-        const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        dz[i] = dy[i] * s;
-      }
-      break;
     case 'exp': for (let i = 0; i < n; i++) dz[i] = dy[i] * saved[i]; break;
     case 'log': for (let i = 0; i < n; i++) dz[i] = dy[i] / saved[i]; break;
     case 'sqrt': for (let i = 0; i < n; i++) dz[i] = dy[i] / (2 * saved[i]); break;
     case 'abs': for (let i = 0; i < n; i++) { const z = saved[i]; dz[i] = z > 0 ? dy[i] : z < 0 ? -dy[i] : 0; } break;
     case 'sin': for (let i = 0; i < n; i++) dz[i] = dy[i] * Math.cos(saved[i]); break;
     case 'cos': for (let i = 0; i < n; i++) dz[i] = -dy[i] * Math.sin(saved[i]); break;
+  }
+  return dz;
+}
+
+/** dz for softplus: σ(βz)·dy, or dy where βz > threshold (where forward is z itself). */
+export function softplusGrad(dy: FloatArray, x: FloatArray, beta: number, threshold: number): FloatArray {
+  const n = dy.length;
+  const dz = alloc(n, dy);
+  for (let i = 0; i < n; i++) {
+    const bz = beta * x[i];
+    const s = bz > threshold ? 1 : bz >= 0 ? 1 / (1 + Math.exp(-bz)) : Math.exp(bz) / (1 + Math.exp(bz));
+    dz[i] = dy[i] * s;
   }
   return dz;
 }
