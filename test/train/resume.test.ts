@@ -113,6 +113,8 @@ test('fields of the wrong shape are refused with a FileFormatError naming the fi
     ['optimizer', { ...optim, state: { ...optim.state, 0: { ...optim.state[0], step: 'x' } } }, /checkpoint field optimizer.state.0.step must be a number or a list of numbers, got "x"/],
     ['optimizer', { ...optim, state: { ...optim.state, 7: null } }, /checkpoint field optimizer.state.7 must be an object of numbers and buffers, got null/],
     ['optimizer', { ...optim, state: { 0: null } }, /tensor "optim.state.0.expAvg" is not referenced from metadata "optimizer"/],
+    // (the moment buffers are tensors in the body: parameter 0's move to an unused index so they stay referenced)
+    ['optimizer', { ...optim, state: { ...optim.state, 0: null, 99: optim.state[0] } }, /checkpoint field optimizer.state.0 must be an object of numbers and buffers, got null/],
     ['optimizer', { ...optim, paramGroups: [1] }, /optimizer.paramGroups must be a list of objects/],
   ];
   for (const [field, value, re] of cases) {
