@@ -8,3 +8,4 @@ export * from './matmul.js';
 export * from './shape.js';
 export * from './conv.js';
 export * from './pool.js';
+export type { IntOrTuple } from './window.js';
