@@ -109,6 +109,8 @@ function convolve(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tens
   const { g, padEnd } = plan(op, dims, x, weight, b, opts ?? {});
   const outShape = dims === 1 ? [g.n, g.o, g.ow] : [g.n, g.o, g.oh, g.ow];
   checkSize(outShape, op);
+  // The kernels unroll one sample's windows into a [C·kH·kW, OH·OW] matrix.
+  checkSize([g.c * g.kh * g.kw, g.oh * g.ow], `${op}: the unrolled windows of one sample (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`);
   const y = new Tensor(kernels.conv2d(x.data, weight.data, b ? b.data : null, g), outShape);
   const pick = (a: number, c: number) => (dims === 1 ? [c] : [a, c]);
   const attrs = {

@@ -140,4 +140,19 @@ test('conv2d option errors are ValueErrors naming the option', () => {
   throwsWith(() => conv2d(x, w, null, { strides: 2 } as bp.ConvOptions), ValueError, /unknown option 'strides'/);
   throwsWith(() => (conv2d as (...a: unknown[]) => bp.Tensor)(x, w, null, {}, 1), ValueError, /at most 4 arguments/);
   throwsWith(() => conv2d(x, [1, 2] as unknown as bp.Tensor), ValueError, /weight/);
+  // 2,500 taps × 1,049² positions: too many unrolled values, refused before allocating them
+  throwsWith(() => conv2d(bp.zeros([1, 1, 1000, 1000]), bp.zeros([1, 1, 50, 50]), null, { padding: 49 }), ValueError, /unrolled windows of one sample .* \[1, 1, 1000, 1000\]/);
 });
+
+test('an empty batch gives an empty output and zero weight gradients', () => {
+  const w = randn([3, 2, 3, 3], { requiresGrad: true });
+  const y = conv2d(randn([0, 2, 5, 5]), w, null, { padding: 1 });
+  assert.deepEqual(y.shape, [0, 3, 5, 5]);
+  y.backward(bp.zeros([0, 3, 5, 5]));
+  assert.ok(w.grad?.data.every((v) => v === 0));
+  assert.deepEqual(maxPoolShape(), [0, 2, 2, 2]);
+});
+
+function maxPoolShape(): readonly number[] {
+  return bp.maxPool2d(randn([0, 2, 4, 4]), 2).shape;
+}
