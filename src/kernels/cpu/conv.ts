@@ -7,15 +7,24 @@
  * Groups split C and O into `groups` independent blocks: one batched product with `groups` matrices.
  * A 1-D convolution is this with H = 1.
  *
- * Per sample or batched? Measured on the benchmark layer (batch 32, 64→64 channels, 3×3, 32×32,
- * padding 1; AMD EPYC, 2 shared cores, Node 20; median of 5, forward+backward):
- *   per sample (col of one sample, [576, 1024], reused; results accumulated):   see MEASURED below
- *   batched    (col of the whole batch, [576, 32768], one product per pass):    see MEASURED below
- * MEASURED
+ * Per sample or batched? Measured with bench/conv.ts (AMD EPYC, 2 cores shared with other jobs,
+ * load average 3–6, Node 20; median CPU ms of 5–9 runs after warm-up), the columns of one sample
+ * ([C·kH·kW, OH·OW], reused) against the columns of the whole batch ([C·kH·kW, N·OH·OW], one product
+ * per pass, then a permute between [O, N, …] and [N, O, …]):
+ *   layer                                      forward        input grad     weight grad
+ *   batch 32, 64→64, 3×3, 32×32, padding 1     513 vs 570     507 vs 808     458 vs 811   (per sample vs batched)
+ *   LeNet conv1: batch 64, 1→6, 5×5, 28×28     17 vs 27       11 vs 10       8 vs 11
+ *   LeNet conv2: batch 64, 6→16, 5×5, 14×14    11 vs 10       9 vs 9         13 vs 9
+ * Per sample is as fast or faster where the time goes (the wide layer: 1.5× on both gradients; the
+ * batched product streams a 75 MB column matrix through the cache instead of 2.4 MB), within noise
+ * on LeNet's small layers, and needs the columns of one sample only. So: per sample.
+ * The op's forward + backward on the wide layer: ~1,550 ms (≈ 4.7 GFLOP/s, the blocked matmul's rate).
  *
- * The weight-gradient and input-gradient kernels recompute the columns instead of keeping them
- * from the forward pass: unrolling costs a few per cent of the products and keeping a batch of
- * columns costs kH·kW times the input's memory.
+ * The weight-gradient kernel unrolls the columns again instead of keeping them from the forward
+ * pass: unrolling costs ~10–20 % of a product on LeNet's layers and a few per cent on wide ones,
+ * while keeping a batch of columns costs kH·kW times the input's memory until backward.
+ * A 1×1 filter with stride 1 and no padding needs no unrolling: the columns are the input itself.
+ * These kernels call the cpu matmul directly; a backend that replaces them brings its own product.
  */
 import { alloc, type FloatArray } from '../types.js';
 import { matmul } from './matmul.js';
