@@ -23,7 +23,7 @@ export class McCullochPitts extends Module {
     this.bias = new Tensor(Float32Array.of(bias), []);
     this.registerBuffer('weight', this.weight);
     this.registerBuffer('bias', this.bias);
-    this.inputShape = [weights.length];
+    if (weights.length > 0) this.inputShape = [weights.length];
   }
   override forward(x: Tensor): Tensor {
     const z = ops.add(ops.reshape(ops.matmul(x, ops.reshape(this.weight, [-1, 1])), [-1]), this.bias);

@@ -4,7 +4,7 @@
  * field and the value.
  */
 import { ConfigError } from '../errors.js';
-import { lossByName, type LossFn } from '../losses/index.js';
+import { LOSS_NAMES, isLossName, lossByName, type LossFn } from '../losses/index.js';
 import type { AnyModule } from '../nn/module.js';
 import { METRIC_NAMES } from './metrics.js';
 import { didYouMean } from './suggest.js';
@@ -82,7 +82,7 @@ const FIT_OPTIONS: Record<keyof FitOptions, Check> = {
   loss: (v, field) => {
     if (typeof v === 'function') return;
     if (typeof v !== 'string') fail(field, 'a loss name or a function (output, target) → loss', v);
-    lossByName(v); // a ConfigError listing the known names
+    if (!isLossName(v)) throw new ConfigError(`fit: unknown loss '${v}'${didYouMean(v, LOSS_NAMES)}; known: ${LOSS_NAMES.join(', ')}`);
   },
   optimizer: optimizerCheck,
   epochs: num({ min: 1, int: true }),

@@ -24,6 +24,9 @@ test('info on a checkpoint: epoch, step, optimiser, last metrics, model tensors 
     ['0.weight', 'F32', '[64,', '2]'], ['0.bias', 'F32', '[64]'], ['2.weight', 'F32', '[64,', '64]'],
     ['2.bias', 'F32', '[64]'], ['4.weight', 'F32', '[2,', '64]'], ['4.bias', 'F32', '[2]'],
   ]);
+  // Adam keeps two moments per parameter: 12 tensors, 2 × 4482 values.
+  assert.equal(lines[11], 'other tensors (optimiser state, …): 12, 8964 values');
+  assert.match(lines[12], /^\s+optim\.state\.0\.expAvg\s+F32\s+\[64, 2\]$/);
 });
 
 test('info on a bare .safetensors file written by PyTorch: every tensor with its dtype and shape', () => {

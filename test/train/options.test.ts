@@ -40,7 +40,8 @@ test('unknown metrics and unknown losses are refused', () => {
   throwsTyped(() => bp.fit(m, data, { ...base, metrics: ['acuracy'] as never }), bp.ConfigError, /metrics\[0\] is an unknown metric "acuracy"/, /did you mean 'accuracy'\?/);
   throwsTyped(() => bp.fit(m, data, { ...base, metrics: 'accuracy' as never }), bp.ConfigError, /metrics must be a list/);
   throwsTyped(() => bp.evaluate(m, data, { loss: 'crossEntropy', metrics: ['f1'] as never }), bp.ConfigError, /unknown metric "f1"/);
-  throwsTyped(() => bp.fit(m, data, { ...base, loss: 'hinge' as never }), bp.ConfigError, /unknown loss 'hinge'/);
+  throwsTyped(() => bp.fit(m, data, { ...base, loss: 'hinge' as never }), bp.ConfigError, /unknown loss 'hinge'; known: l2, mse/);
+  throwsTyped(() => bp.fit(m, data, { ...base, loss: 'crossentropy' as never }), bp.ConfigError, /unknown loss 'crossentropy' \(did you mean 'crossEntropy'\?\)/);
 });
 
 test('invalid values are refused with a ConfigError naming the field and the value', () => {

@@ -110,7 +110,11 @@ test('fields of the wrong shape are refused with a FileFormatError naming the fi
     ['extra', { ...extra, earlyStopping: { ...extra.earlyStopping, best: [...extra.earlyStopping.best, extra.earlyStopping.best[0]] } }, /extra.earlyStopping.best must be a list of 4 tensors \(one per parameter\), got a list of 5/],
     ['extra', { ...extra, earlyStopping: { ...extra.earlyStopping, best: [...extra.earlyStopping.best].reverse() } }, /extra.earlyStopping.best\[0\] must be a tensor of 6 values, got a tensor of 2 values/],
     ['extra', { ...extra, earlyStopping: { ...extra.earlyStopping, sinceBest: 'x' } }, /extra.earlyStopping.sinceBest must be a whole number ≥ 0/],
+    ['optimizer', { ...optim, state: { ...optim.state, 0: { ...optim.state[0], step: 'x' } } }, /checkpoint field optimizer.state.0.step must be a number or a list of numbers, got "x"/],
+    ['optimizer', { ...optim, state: { ...optim.state, 7: null } }, /checkpoint field optimizer.state.7 must be an object of numbers and buffers, got null/],
     ['optimizer', { ...optim, state: { 0: null } }, /tensor "optim.state.0.expAvg" is not referenced from metadata "optimizer"/],
+    // (the moment buffers are tensors in the body: parameter 0's move to an unused index so they stay referenced)
+    ['optimizer', { ...optim, state: { ...optim.state, 0: null, 99: optim.state[0] } }, /checkpoint field optimizer.state.0 must be an object of numbers and buffers, got null/],
     ['optimizer', { ...optim, paramGroups: [1] }, /optimizer.paramGroups must be a list of objects/],
   ];
   for (const [field, value, re] of cases) {
