@@ -9,6 +9,8 @@ import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
 import { mlp, Perceptron, LogisticRegression } from '../models/index.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
+import { checkInputShape, inputSize } from '../nn/input-shape.js';
+import { modelInputShape } from './input-shape.js';
 import { lossByName, LOSS_NAMES, type LossName } from '../losses/index.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, ExponentialLR, InverseTimeLR, CosineAnnealingLR } from '../optim/index.js';
 import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
@@ -20,8 +22,8 @@ export { loadData, type DataConfig, type LoadedData } from './datasets.js';
 
 /** The model: a builder by name or any saved module config. */
 export type ModelConfig =
-  | { type: 'mlp'; sizes: number[]; activation?: ActivationName; outputActivation?: ActivationName; dropout?: number }
-  | { type: 'logistic' }
+  | { type: 'mlp'; sizes: number[]; activation?: ActivationName; outputActivation?: ActivationName; dropout?: number; inputShape?: number[] }
+  | { type: 'logistic'; inputShape?: number[] }
   | { type: 'perceptron'; maxEpochs?: number }
   | ModuleConfig;
 
@@ -154,8 +156,9 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   if (!isObj(c.model)) fail('config.model', 'must be an object like {"type": "mlp", "sizes": [784, 128, 10]}', c.model);
   const m = c.model as Obj;
   if (typeof m.type !== 'string') fail('config.model.type', 'must be a string', m.type);
-  if (m.type === 'mlp') checkKeys(m, 'config.model', ['type', 'sizes', 'activation', 'outputActivation', 'dropout']);
-  if (m.type === 'logistic') checkKeys(m, 'config.model', ['type']);
+  if (m.type === 'mlp') checkKeys(m, 'config.model', ['type', 'sizes', 'activation', 'outputActivation', 'dropout', 'inputShape']);
+  if (m.type === 'logistic') checkKeys(m, 'config.model', ['type', 'inputShape']);
+  if ((m.type === 'mlp' || m.type === 'logistic') && m.inputShape !== undefined) checkInputShape(m.inputShape, 'config.model.inputShape');
   if (m.type === 'perceptron') {
     checkKeys(m, 'config.model', ['type', 'maxEpochs']);
     num(m, 'maxEpochs', 'config.model', { min: 1, int: true, optional: true });
@@ -236,17 +239,32 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   return c;
 }
 
-/** Builds the model a config describes. */
-export function buildModel(m: ModelConfig, inFeatures: number): Module {
+/**
+ * Builds the model a config describes, for data of one sample's shape `dataShape` ([1, 28, 28]
+ * for MNIST, [F] for a CSV). The model records the shape it takes (config.model.inputShape, or
+ * the data's), and the CLI reshapes data to `[N, ...model.inputShape]` before it goes in.
+ */
+export function buildModel(m: ModelConfig, dataShape: readonly number[]): Module {
+  const values = inputSize(dataShape);
+  const wanted = (c: { inputShape?: number[] }) => {
+    const shape = c.inputShape ?? [...dataShape];
+    if (inputSize(shape) !== values) throw new ConfigError(`config.model.inputShape: [${shape.join(', ')}] has ${inputSize(shape)} values per sample, but the data has ${values} (shape [${dataShape.join(', ')}])`);
+    return shape;
+  };
   switch (m.type) {
     case 'mlp': {
       const c = m as Extract<ModelConfig, { type: 'mlp' }>;
-      if (c.sizes[0] !== inFeatures) throw new ConfigError(`config.model.sizes: the input size ${c.sizes[0]} does not match the data's ${inFeatures} features`);
-      return mlp(c.sizes, { activation: c.activation, outputActivation: c.outputActivation, dropout: c.dropout });
+      if (c.sizes[0] !== values) throw new ConfigError(`config.model.sizes: the input size ${c.sizes[0]} does not match the data's ${values} features`);
+      return mlp(c.sizes, { activation: c.activation, outputActivation: c.outputActivation, dropout: c.dropout, inputShape: wanted(c) });
     }
-    case 'logistic': return new LogisticRegression(inFeatures);
-    case 'perceptron': return new Perceptron(inFeatures);
-    default: return moduleFromConfig(m as ModuleConfig);
+    case 'logistic': return new LogisticRegression(values, { inputShape: wanted(m as Extract<ModelConfig, { type: 'logistic' }>) });
+    case 'perceptron': return new Perceptron(values);
+    default: {
+      const model = moduleFromConfig(m as ModuleConfig);
+      // A saved architecture without an inputShape takes what its first Linear implies, else the data's shape.
+      if (!model.inputShape) model.inputShape = modelInputShape(model)?.shape ?? dataShape;
+      return model;
+    }
   }
 }
 

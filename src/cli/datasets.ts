@@ -52,10 +52,10 @@ function checkTestFraction(d: Obj, path: string): void {
   if (tf !== undefined && tf >= 1) fail(`${path}.testFraction`, 'must be below 1', tf);
 }
 
-/** The first n samples of a split, flattened to [n, features]. */
-function flat(s: { x: Tensor; y: Tensor }, n?: number): { x: Tensor; y: Tensor } {
+/** The first n samples of a split, in their own shape ([n, 1, 28, 28] for images): the model says how it takes them. */
+function head(s: { x: Tensor; y: Tensor }, n?: number): { x: Tensor; y: Tensor } {
   const k = Math.min(n ?? s.x.shape[0], s.x.shape[0]);
-  return { x: s.x.slice(0, k).reshape([k, -1]), y: s.y.slice(0, k) };
+  return { x: s.x.slice(0, k), y: s.y.slice(0, k) };
 }
 
 /** An IDX folder's train and test parts (Fashion-MNIST's names, or MNIST's). */
@@ -64,7 +64,7 @@ function loadIdxFolder(name: string, dir: string, fashion: boolean, counts: { tr
     throw new ConfigError(`config.data: no folder ${dir}${name === 'fashion-mnist' ? ' (on Debian: apt-get install dataset-fashion-mnist; or set data.dir)' : ''}`);
   }
   const r = fashion ? data.loadFashionMnist(dir) : data.loadMnistFolder(dir);
-  return { train: flat(r.train, counts.train), test: flat(r.test, counts.test), ...(fashion ? { classes: [...data.FASHION_MNIST_CLASSES] } : {}) };
+  return { train: head(r.train, counts.train), test: head(r.test, counts.test), ...(fashion ? { classes: [...data.FASHION_MNIST_CLASSES] } : {}) };
 }
 
 type Counts = { train?: number; test?: number };
@@ -118,7 +118,7 @@ export const DATASETS = {
       if (total > MNIST_TOTAL) throw new ConfigError(`${path}: the bundled MNIST has 10,000 digits; train + test = ${total} is too many`);
     },
     load: (d) => {
-      const r = data.loadMnist({ train: d.train ?? 8000, test: d.test ?? 2000, flatten: true });
+      const r = data.loadMnist({ train: d.train ?? 8000, test: d.test ?? 2000 }); // [N, 1, 28, 28]
       return { train: r.train, test: r.test };
     },
   }),

@@ -5,8 +5,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { BackpropError, ConfigError, FileFormatError, ShapeError, ValueError } from '../errors.js';
-import { Tensor, tensor } from '../tensor/tensor.js';
+import { BackpropError, ConfigError, FileFormatError, ValueError } from '../errors.js';
+import { Tensor, tensor, zeros } from '../tensor/tensor.js';
 import { manualSeed } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/softmax.js';
@@ -25,6 +25,9 @@ import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, typ
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
 import { readDigit } from './image.js';
+import { modelInputShape, shapeInputs } from './input-shape.js';
+import { printSummary } from '../nn/summary.js';
+import { withAllocationLimit } from '../tensor/limits.js';
 import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
@@ -152,7 +155,8 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   manualSeed(config.seed);
   const t0 = Date.now();
   const loaded = loadData(config.data);
-  const { test, classes, standardizer } = loaded;
+  const { classes, standardizer } = loaded;
+  let test = loaded.test;
   let train = loaded.train;
   let validation: { x: Tensor; y: Tensor } | undefined;
   let split = config.validationSplit ?? 0;
@@ -167,9 +171,12 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     validation = parts.test;
   }
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
-  const inFeatures = train.x.shape.slice(1).reduce((a, b) => a * b, 1);
-  const model = buildModel(config.model, inFeatures);
-  checkOutputsFitLabels(config, model, train.y, inFeatures);
+  const model = buildModel(config.model, train.x.shape.slice(1));
+  // From here on every input is [N, ...model.inputShape], as eval and predict will give it.
+  train = { x: shapeInputs(model, train.x, 'train'), y: train.y };
+  if (validation) validation = { x: shapeInputs(model, validation.x, 'train'), y: validation.y };
+  if (test) test = { x: shapeInputs(model, test.x, 'train'), y: test.y };
+  checkOutputsFitLabels(config, model, train.y);
   const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
@@ -229,9 +236,11 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
 }
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
-function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor, inFeatures: number): void {
+function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor): void {
   if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
-  const outputs = noGrad(() => model.eval().call(new Tensor(new Float32Array(inFeatures), [1, inFeatures])));
+  const shape = model.inputShape ?? [];
+  const inFeatures = shape.reduce((a, b) => a * b, 1);
+  const outputs = noGrad(() => model.eval().call(zeros([1, ...shape])));
   model.train();
   const units = outputs.shape[outputs.ndim - 1];
   let top = 0;
@@ -252,16 +261,6 @@ function trainedWith(meta: Record<string, unknown>): { classes?: string[]; stand
   const classes = Array.isArray(meta.classes) ? (meta.classes as string[]) : undefined;
   const st = meta.standardizer ? Standardizer.fromJSON(meta.standardizer as StandardizerState) : null;
   return { classes, standardize: (x) => (st ? st.transform(x) : x) };
-}
-
-/** Reshapes inputs to the [N, features] the model's first layer takes, when it has one. */
-function fitToModel(model: Module, x: Tensor, what: string): Tensor {
-  const expected = inputSize(model);
-  if (expected === null) return x;
-  if (x.size / Math.max(1, x.shape[0]) !== expected) {
-    throw new ShapeError(`${what}: the model takes ${expected} inputs per sample, but the input has shape [${x.shape.join(', ')}]`);
-  }
-  return x.reshape([x.shape[0], expected]);
 }
 
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
@@ -288,7 +287,7 @@ function evalCommand(modelPath: string, flags: { data?: string; seed?: string },
   }
   const loss = (config.loss ?? 'crossEntropy') as LossName;
   lossByName(loss);
-  const x = fitToModel(model, set.x, 'eval');
+  const x = shapeInputs(model, set.x, 'eval');
   const classification = (config.metrics ?? ['accuracy']).includes('accuracy');
   io.out(`${which}: ${set.x.shape[0]} samples`);
   if (!classification) {
@@ -303,13 +302,6 @@ function evalCommand(modelPath: string, flags: { data?: string; seed?: string },
   io.out(`confusion matrix (rows: true class, columns: predicted${classes ? `; classes ${classes.map((c, i) => `${i}=${c}`).join(', ')}` : ''}):`);
   io.out(formatConfusionMatrix(confusionMatrix(out, set.y, classes?.length, threshold)));
   return 0;
-}
-
-function inputSize(model: Module): number | null {
-  const first = model.namedParameters()[0];
-  if (first && first[1].ndim === 2) return first[1].shape[1];
-  if (model instanceof Perceptron) return model.inFeatures;
-  return null;
 }
 
 /** Inputs for predict: JSON rows (inline or a .json file), a CSV file of feature rows, or a digit image. */
@@ -347,7 +339,7 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   const { model, config, meta } = loadForCli(modelPath);
   const { classes: names, standardize } = trainedWith(meta);
   const labelColumn = config.data?.name === 'csv' ? config.data.labelColumn : undefined;
-  const x = fitToModel(model, standardize(readInputs(flags.input, labelColumn)), 'predict');
+  const x = shapeInputs(model, standardize(readInputs(flags.input, labelColumn)), 'predict');
   const out = predict(model, x);
   const multi = out.ndim === 2 && out.shape[1] > 1;
   const classification = (config.metrics ?? ['accuracy']).includes('accuracy');
@@ -375,6 +367,26 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   return 0;
 }
 
+/** Most values the summary of `backprop info` may allocate for its dummy batches (256 MiB of float32). */
+const SUMMARY_BUDGET = 64 * 2 ** 20;
+
+/** The input shape line and the summary table of `backprop info`. */
+function infoSummary(model: Module, io: CliIO): void {
+  const known = modelInputShape(model);
+  if (!known) {
+    io.out('input shape: unknown (not recorded in the model file)');
+    return;
+  }
+  io.out(`input shape: [${known.shape.join(', ')}]${known.recorded ? '' : " (not recorded in this older model file: taken from its first Linear layer's in-features)"}`);
+  try {
+    // A model file may declare any input shape: the dummy batches may not allocate without bound.
+    withAllocationLimit(SUMMARY_BUDGET, 'info: the summary', () => printSummary(model, known.shape, io.out));
+  } catch (e) {
+    if (!(e instanceof BackpropError)) throw e;
+    io.out(`summary: not shown for inputs of shape [${known.shape.join(', ')}] (${e.message})`);
+  }
+}
+
 function infoCommand(modelPath: string, io: CliIO): number {
   const fileInfo = tensorFileInfo(modelPath);
   if (fileInfo) {
@@ -386,6 +398,7 @@ function infoCommand(modelPath: string, io: CliIO): number {
   const buffers = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.out(`parameters: ${model.numParameters()}${buffers ? ` (plus ${buffers} values in buffers, e.g. a perceptron's weights)` : ''}`);
   for (const [name, t] of Object.entries(model.stateDict())) io.out(`  ${name.padEnd(24)} [${t.shape.join(', ')}]`);
+  infoSummary(model, io);
   const { config, ...rest } = meta;
   if (config) io.out(`trained with: ${JSON.stringify(config)}`);
   for (const [k, v] of Object.entries(rest)) io.out(`${k}: ${JSON.stringify(v)}`);

@@ -3,7 +3,7 @@
  * [outer, n, inner] block whose middle axis is reduced. Contiguous axes ([1, 2] of a 4-D
  * tensor) need no copy; others are first permuted to the end (kept axes first, in order).
  */
-import { ShapeError, fmtShape } from '../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../kernels/types.js';
 import { normalizeAxis } from '../tensor/shape.js';
@@ -46,6 +46,7 @@ function reducedAxes(shape: readonly number[], axis: Axes | undefined, op: strin
 
 /** Plans reducing `shape` over `axis` (undefined: all axes); `op` names the caller in errors. */
 export function planAxes(shape: readonly number[], axis: Axes | undefined, keepdims: boolean, op: string): AxesPlan {
+  if (typeof keepdims !== 'boolean') throw new ValueError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
   const axes = reducedAxes(shape, axis, op);
   const reduced = new Set(axes);
   const kept = shape.map((_, i) => i).filter((i) => !reduced.has(i));

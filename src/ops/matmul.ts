@@ -9,6 +9,7 @@ import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor/tensor.js';
 import { broadcastShapes, sizeOf } from '../tensor/shape.js';
 import { checkSize } from '../tensor/limits.js';
+import { checkArgCount } from './args.js';
 
 /**
  * Matrix product as torch.matmul: [m,k]·[k,n] → [m,n]; a 1-D left operand is a row ([k]·[k,n] → [n]),
@@ -18,6 +19,7 @@ import { checkSize } from '../tensor/limits.js';
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError('matmul: both arguments must be Tensors');
+  checkArgCount('matmul', 2, arguments.length);
   if (a.ndim === 2 && b.ndim === 2) return matmul2d(a, b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: both operands need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (use mul for a scalar)`);
@@ -109,6 +111,7 @@ function matmulFolded(a: Tensor, b: Tensor, rows: number, k: number, n: number, 
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor(x, 'linear');
+  checkArgCount('linear', 3, arguments.length);
   checkTensor(weight, 'linear', 'weight');
   if (bias !== undefined && bias !== null) checkTensor(bias, 'linear', 'bias');
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);

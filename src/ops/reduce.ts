@@ -7,6 +7,7 @@ import { Tensor, checkTensor } from '../tensor/tensor.js';
 import { add, log, exp, sub, mul } from './arith.js';
 import { reshape } from './shape.js';
 import { planAxes, toBlock, fromBlock, type Axes } from './axes.js';
+import { checkArgCount } from './args.js';
 
 export type { Axes } from './axes.js';
 
@@ -28,6 +29,7 @@ function reducedShape(shape: readonly number[], axis: number, keepdims: boolean)
  */
 export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'sum');
+  checkArgCount('sum', 3, arguments.length);
   const plan = planAxes(x.shape, axis, keepdims, 'sum');
   const { outer, n, inner } = plan;
   const y = new Tensor(kernels.sumAxis(toBlock(x.data, x.shape, plan), outer, n, inner), plan.outShape);
@@ -37,6 +39,7 @@ export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
 /** Mean of all elements, or over `axis` (one axis or a list, as sum). */
 export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'mean');
+  checkArgCount('mean', 3, arguments.length);
   const { n } = planAxes(x.shape, axis, keepdims, 'mean');
   return mul(sum(x, axis, keepdims), 1 / n);
 }
@@ -55,18 +58,21 @@ function extreme(x: Tensor, axis: Axes | undefined, keepdims: boolean, wantMax: 
 /** Largest element overall or over `axis` (one axis or a list); the gradient goes to the first maximal element. */
 export function max(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'max');
+  checkArgCount('max', 3, arguments.length);
   return extreme(x, axis, keepdims, true);
 }
 
 /** Smallest element overall or over `axis` (one axis or a list); the gradient goes to the first minimal element. */
 export function min(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'min');
+  checkArgCount('min', 3, arguments.length);
   return extreme(x, axis, keepdims, false);
 }
 
 /** Index of the largest element along `axis` (overall when omitted, on the flattened tensor); not differentiable. */
 export function argmax(x: Tensor, axis?: number, keepdims = false): Tensor {
   checkTensor(x, 'argmax');
+  checkArgCount('argmax', 3, arguments.length);
   if (axis === undefined || x.ndim === 0) {
     if (axis !== undefined) normalizeAxis(axis, 0, 'argmax');
     checkNonEmpty(x.size, 'argmax', x.shape);
@@ -86,6 +92,7 @@ export function argmax(x: Tensor, axis?: number, keepdims = false): Tensor {
  */
 export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'logsumexp');
+  checkArgCount('logsumexp', 3, arguments.length);
   const { outShape } = planAxes(x.shape, axis, keepdims, 'logsumexp');
   // m is a constant shift: the gradient through it cancels, so it is taken detached.
   const m = noGrad(() => max(x, axis, true));

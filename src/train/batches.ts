@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { DataLoader, TensorDataset, type Sample } from '../data/dataset.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkFinite } from './check-data.js';
+import { checkData, checkFinite } from './check-data.js';
 import type { BatchSource, XY } from './types.js';
 
 /** A TensorDataset whose batch of every row in order is the tensors themselves (full-batch GD copies nothing). */
@@ -46,4 +46,15 @@ export function* checkedBatches(source: BatchSource): Generator<XY, void, undefi
     i++;
     yield b;
   }
+}
+
+/** The data's batches for this run, checked up front where the data is known (tensors, a TensorDataset). */
+export function prepareData(data: XY | BatchSource, options: { batchSize?: number | 'full'; shuffle?: boolean; dropLast?: boolean }): { source: BatchSource; checkEach: boolean } {
+  if (data !== null && typeof data === 'object' && 'x' in data) checkData(data, 'fit: data');
+  else if (data === null || typeof data !== 'object' || typeof (data as BatchSource)[Symbol.iterator] !== 'function') {
+    throw new ConfigError('fit: data must be {x, y} tensors or a DataLoader');
+  }
+  const tensorDataset = data instanceof DataLoader && data.dataset instanceof TensorDataset ? data.dataset : null;
+  if (tensorDataset) checkData({ x: tensorDataset.x, y: tensorDataset.y }, 'fit: data');
+  return { source: batchSource(data, options), checkEach: !isTensorPair(data) && !tensorDataset };
 }

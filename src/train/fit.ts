@@ -7,11 +7,10 @@
  */
 import { ConfigError } from '../errors.js';
 import { Module, type AnyModule } from '../nn/module.js';
-import { DataLoader, TensorDataset } from '../data/dataset.js';
 import { getRngState, setRngState } from '../tensor/random.js';
 import { makeProgress } from './progress.js';
 import { checkData } from './check-data.js';
-import { batchSource, checkedBatches, isTensorPair } from './batches.js';
+import { checkedBatches, prepareData } from './batches.js';
 import { defaultThreshold, resolveLoss, validateFitOptions } from './options.js';
 import { EpochMeter } from './meter.js';
 import { FitRun } from './context.js';
@@ -27,17 +26,6 @@ import type { BatchSource, Callback, EpochLogs, FitOptions, History, TrainStepFn
 export type * from './types.js';
 export { defaultThreshold } from './options.js';
 export { evaluate, predict } from './evaluate.js';
-
-/** The data's batches for this run, checked up front where the data is known (tensors, a TensorDataset). */
-function prepareData(data: XY | BatchSource, options: FitOptions<AnyModule>): { source: BatchSource; checkEach: boolean } {
-  if (data !== null && typeof data === 'object' && 'x' in data) checkData(data, 'fit: data');
-  else if (data === null || typeof data !== 'object' || typeof (data as BatchSource)[Symbol.iterator] !== 'function') {
-    throw new ConfigError('fit: data must be {x, y} tensors or a DataLoader');
-  }
-  const tensorDataset = data instanceof DataLoader && data.dataset instanceof TensorDataset ? data.dataset : null;
-  if (tensorDataset) checkData({ x: tensorDataset.x, y: tensorDataset.y }, 'fit: data');
-  return { source: batchSource(data, options), checkEach: !isTensorPair(data) && !tensorDataset };
-}
 
 /** The keys an epoch's logs will have (what early stopping may monitor). */
 function logKeys(options: FitOptions<AnyModule>): string[] {
@@ -68,7 +56,7 @@ export function fit<M extends AnyModule>(model: M, data: XY | BatchSource, optio
 export function fit<M extends AnyModule>(model: M, data: XY | BatchSource, options: FitOptions<M>): History {
   validateFitOptions(options);
   if (!(model instanceof Module)) throw new ConfigError('fit: model must be a Module');
-  const { source, checkEach } = prepareData(data, options as FitOptions<AnyModule>);
+  const { source, checkEach } = prepareData(data, options);
   if (options.validationData) checkData(options.validationData, 'fit: validationData');
   if (options.checkpoint) checkCheckpointPath(options.checkpoint.path);
   const { fn: loss, name: lossName } = resolveLoss(options.loss);

@@ -16,8 +16,14 @@ export interface ProgressReporter {
   close(): void;
 }
 
+/** Where progress is written: a text stream such as process.stderr (typed without Node's types, for users' projects). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 /** A reporter for the given mode, writing to stream (default stderr). */
-export function makeProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function makeProgress(mode: ProgressMode, stream: ProgressStream = process.stderr): ProgressReporter {
   const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
   if (resolved === 'none') {
     return { epochStart() {}, batch() {}, epochEnd() {}, message() {}, close() {} };
@@ -38,7 +44,7 @@ export function makeProgress(mode: ProgressMode, stream: NodeJS.WriteStream = pr
     epochStart(epoch, epochs, steps) {
       bar = new cliProgress.SingleBar(
         {
-          stream,
+          stream: stream as NodeJS.WritableStream,
           format: `epoch ${epoch + 1}/${epochs} |{bar}| {value}/{total} steps | {rate} steps/s | ETA {eta_formatted} | loss {loss}`,
           hideCursor: true,
           clearOnComplete: true,

@@ -125,3 +125,22 @@ test('setDebug and detectAnomaly refuse bad arguments; detectAnomaly returns fnâ
 test('scopePath is exported and empty outside any module', () => {
   assert.equal(bp.scopePath(), '');
 });
+
+test('in debug mode each node keeps the module path that ran it; off, none is captured', () => {
+  class Scale extends Module {
+    override forward(x: bp.Tensor): bp.Tensor {
+      return bp.mul(x, 3);
+    }
+  }
+  class Net extends Module {
+    body = new Scale();
+    override forward(x: bp.Tensor): bp.Tensor {
+      return bp.relu(this.body.call(x));
+    }
+  }
+  const x = tensor([1, -2], { requiresGrad: true });
+  const y = detectAnomaly(() => new Net().call(x));
+  assert.deepEqual([y.node!.op, y.node!.scope], ['relu', 'Net']);
+  assert.deepEqual([y.node!.inputs[0].node!.op, y.node!.inputs[0].node!.scope], ['mul', 'Net > body (Scale)']);
+  assert.equal(new Net().call(x).node!.scope, undefined);
+});

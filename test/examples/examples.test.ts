@@ -11,6 +11,8 @@ import { trainLogisticRegression } from '../../examples/logistic-regression.js';
 import { trainMnist } from '../../examples/mnist-mlp.js';
 import { trainSine } from '../../examples/custom-loop.js';
 import { inspectGradients } from '../../examples/inspect-gradients.js';
+import { trainDelay } from '../../examples/truncated-bptt.js';
+import { trainGan } from '../../examples/gan.js';
 import { manualSeed, randn } from '../../src/index.js';
 import { loadMnist } from '../../src/data/index.js';
 import { assertClose } from '../helpers.js';
@@ -120,4 +122,23 @@ test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ
   assertClose(r.deltaFormula, delta.map((v) => [v]), 1e-7, 1e-5);
   assertClose(r.dW1Autodiff, dW1, 1e-7, 1e-5);
   assertClose(r.dW1Formula, dW1, 1e-7, 1e-5);
+});
+
+test('examples/truncated-bptt: a Linear+tanh cell trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4)', () => {
+  const r = trainDelay();
+  // Without memory the best answer is x(t) itself; its MSE against x(t−4) is 1 − cos(4·0.3) ≈ 0.64 on average.
+  assert.ok(Math.abs(r.copyInputMse - (1 - Math.cos(1.2))) < 0.1, `copy-input MSE ${r.copyInputMse}`);
+  assert.ok(r.testMse < 0.01, `held-out MSE ${r.testMse}`);
+  assert.ok(r.testMse < r.copyInputMse / 50, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
+  assert.equal(r.losses.length, 40);
+  assert.ok(r.losses[r.losses.length - 1] < r.losses[0] / 20, `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`);
+});
+
+test('examples/gan: a two-optimiser GAN step run by fit moves the generator mean to the data mean 3 (within 0.15, seed 0)', () => {
+  const r = trainGan();
+  assert.ok(Math.abs(r.initialMean - 3) > 1.5, `the generator starts far from the data (mean ${r.initialMean})`);
+  assert.ok(Math.abs(r.mean - 3) < 0.15, `learned mean ${r.mean}`);
+  assert.ok(r.scale > 0.1 && r.scale < 1.5, `learned scale ${r.scale} (data σ = 0.5)`);
+  // At the equilibrium D cannot tell real from fake: its loss approaches 2·ln 2.
+  assert.ok(Math.abs(r.losses[r.losses.length - 1] - 2 * Math.LN2) < 0.1, `final D loss ${r.losses[r.losses.length - 1]}`);
 });

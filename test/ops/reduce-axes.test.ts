@@ -1,7 +1,7 @@
 // Reductions over a list of axes (sum, mean, max, min, logsumexp): hand-derived values, keepdims, negative axes, gradients, errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arange, reshape, sum, mean, max, min, logsumexp, zeros, tensor, scalar, gradcheck, randn, manualSeed, ShapeError, type Tensor } from '../../src/index.js';
+import { arange, reshape, sum, mean, max, min, logsumexp, zeros, tensor, scalar, gradcheck, randn, manualSeed, ShapeError, ValueError, argmax, type Tensor } from '../../src/index.js';
 import { assertClose, throwsWith } from '../helpers.js';
 
 /** x[i][j][k] = 12i + 4j + k, shape [2, 3, 4]. */
@@ -112,4 +112,13 @@ test('max/min over axes of an empty tensor are ShapeErrors; sum of it is 0', () 
   throwsWith(() => max(zeros([2, 0, 3]), [1, 2]), ShapeError, /cannot take the max of an empty/);
   throwsWith(() => min(zeros([2, 0, 3]), 1), ShapeError, /empty axis 1/);
   assert.deepEqual(sum(zeros([2, 0, 3]), [1, 2]).toArray(), [0, 0]);
+});
+
+test('extra positional arguments and a non-boolean keepdims are ValueErrors', () => {
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args);
+  for (const [name, f] of Object.entries({ sum, mean, max, min, argmax, logsumexp })) {
+    throwsWith(call(f, x24(), 0, false, 1), ValueError, new RegExp(`^${name}: takes at most 3 arguments but was called with 4`));
+  }
+  throwsWith(call(sum, x24(), [0], 'yes'), ValueError, /^sum: keepdims must be true or false, got yes/);
+  throwsWith(() => (x24().sum as (...a: unknown[]) => Tensor)([0, 2], false, 7), ValueError, /^sum: takes at most 3 arguments/);
 });

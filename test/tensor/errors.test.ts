@@ -13,7 +13,8 @@ test('shape mismatch in a binary op names the op and both shapes', () => {
 
 test('matmul with misaligned shapes names both shapes', () => {
   throwsWith(() => bp.matmul(zeros([2, 3]), zeros([4, 5])), ShapeError, /matmul: shapes \[2, 3\] and \[4, 5\] are not aligned/);
-  throwsWith(() => bp.matmul(zeros([3]), zeros([3, 5])), ShapeError, /matmul: expected 2-D or 3-D/);
+  throwsWith(() => bp.matmul(zeros([]), zeros([3])), ShapeError, /matmul: both operands need at least 1 dimension, got shapes \[\] and \[3\]/);
+  throwsWith(() => bp.matmul(zeros([2, 2, 3]), zeros([3, 3, 4])), ShapeError, /matmul: batch axes of \[2, 2, 3\] and \[3, 3, 4\].*axis 0: 2 vs 3/);
   throwsWith(() => bp.linear(zeros([2, 3]), zeros([4, 5])), ShapeError, /linear: input of shape \[2, 3\]/);
 });
 
