@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, ConfigError, FileFormatError, ValueError } from '../errors.js';
 import { Tensor, tensor, zeros } from '../tensor/tensor.js';
+import { detectAnomaly } from '../autograd/debug.js';
 import { manualSeed, MAX_SEED } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/softmax.js';
@@ -88,6 +89,7 @@ interface TrainFlags {
   out?: string;
   progress: ProgressMode;
   resume?: string;
+  debug?: boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -204,7 +206,8 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
   const scheduler = buildSchedule(config.schedule, optimizer, config.epochs);
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
-  const history = fit(model, train, {
+  // --debug: the first op whose forward or backward makes a NaN/Inf stops the run, named.
+  const history = (flags.debug ? detectAnomaly : <T>(f: () => T) => f())(() => fit(model, train, {
     loss: config.loss,
     optimizer,
     scheduler,
@@ -220,7 +223,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
-  });
+  }));
   const seconds = (Date.now() - started) / 1000;
   const final = evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
   const which = test ? 'test' : 'training';
@@ -433,6 +436,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')
