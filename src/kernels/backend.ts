@@ -8,6 +8,8 @@ import * as reduce from './cpu/reduce.js';
 import * as layout from './cpu/layout.js';
 import * as mm from './cpu/matmul.js';
 import * as optim from './cpu/optim.js';
+import * as conv from './cpu/conv.js';
+import * as pool from './cpu/pool.js';
 import { BackpropError } from '../errors.js';
 
 /** The portable TypeScript kernels: the reference every other backend is checked against. */
@@ -34,6 +36,10 @@ export const cpuKernels = Object.freeze({
   indexSelect: layout.indexSelect,
   gather: layout.gather,
   concat: layout.concat,
+  conv2d: conv.conv2d,
+  maxPool2d: pool.maxPool2d,
+  avgPool2d: pool.avgPool2d,
+  adaptiveAvgPool2d: pool.adaptiveAvgPool2d,
   // backward
   sumToShape: elementwise.sumToShape,
   unaryGrad: elementwise.unaryGrad,
@@ -50,6 +56,12 @@ export const cpuKernels = Object.freeze({
   unsliceAxis: layout.unsliceAxis,
   indexAdd: layout.indexAdd,
   scatterAdd: layout.scatterAdd,
+  conv2dInputGrad: conv.conv2dInputGrad,
+  conv2dWeightGrad: conv.conv2dWeightGrad,
+  conv2dBiasGrad: conv.conv2dBiasGrad,
+  maxPool2dGrad: pool.maxPool2dGrad,
+  avgPool2dGrad: pool.avgPool2dGrad,
+  adaptiveAvgPool2dGrad: pool.adaptiveAvgPool2dGrad,
   // accumulation and optimiser updates
   addInPlace: elementwise.addInPlace,
   addRowInPlace: elementwise.addRowInPlace,

@@ -6,3 +6,6 @@ export * from './reduce.js';
 export * from './softmax.js';
 export * from './matmul.js';
 export * from './shape.js';
+export * from './conv.js';
+export * from './pool.js';
+export type { IntOrTuple } from './window.js';
