@@ -1,5 +1,5 @@
 /** backprop: tensors, reverse-mode back-propagation and the pieces to train neural networks. */
-export * from './errors.js';
+export { BackpropError, ShapeError, ValueError, GraphError, ConfigError, FileFormatError, FileAccessError, NonFiniteError } from './errors.js';
 export { Tensor, tensor, scalar, zeros, ones, full, zerosLike, arange, eye, rand, randn, fromTypedArray, getDefaultDtype } from './tensor/tensor.js';
 export type { DType, NestedArray, TensorOptions, TensorLike, GraphNode, OpAttr } from './tensor/tensor.js';
 export type { Shape } from './tensor/shape.js';
@@ -11,7 +11,7 @@ export { scopePath } from './autograd/scope.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';
-export { kernels, cpuKernels, kernelNames, registerBackend, setBackend, getBackend, listBackends, missingKernels, overrideKernel } from './kernels/backend.js';
+export { cpuKernels, kernelNames, registerBackend, setBackend, getBackend, listBackends, missingKernels, overrideKernel } from './kernels/backend.js';
 export type { Backend, Kernels, KernelName } from './kernels/backend.js';
 export type { FloatArray } from './kernels/types.js';
 export * from './nn/index.js';

@@ -2,6 +2,7 @@
  * The training configuration of `backprop train`: presets, validation with errors that name
  * the bad field (`config.optimizer.lr: …`), and building model, optimiser, schedule and data.
  */
+import { MAX_SEED } from '../tensor/random.js';
 import { ConfigError } from '../errors.js';
 import { zeros } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -200,7 +201,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   const t = c as unknown as Obj;
   if (c.batchSize !== 'full') num(t, 'batchSize', 'config', { min: 1, int: true });
   num(t, 'epochs', 'config', { min: 1, int: true });
-  num(t, 'seed', 'config', { int: true });
+  num(t, 'seed', 'config', { int: true, min: 0, max: MAX_SEED });
   num(t, 'l2', 'config', { min: 0, optional: true });
   const vs = num(t, 'validationSplit', 'config', { min: 0, optional: true });
   if (vs !== undefined && vs >= 1) fail('config.validationSplit', 'must be below 1', vs);

@@ -18,12 +18,13 @@ export function fail(path: string, msg: string, v: unknown): never {
 }
 
 /** The finite number at `o[key]`, checked against the options (undefined if optional and absent). */
-export function num(o: Obj, key: string, path: string, opts: { min?: number; int?: boolean; optional?: boolean; exclusiveMin?: boolean } = {}): number | undefined {
+export function num(o: Obj, key: string, path: string, opts: { min?: number; max?: number; int?: boolean; optional?: boolean; exclusiveMin?: boolean } = {}): number | undefined {
   const v = o[key];
   if (v === undefined && opts.optional) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key}`, 'must be a number', v);
   if (opts.int && !Number.isInteger(v)) fail(`${path}.${key}`, 'must be a whole number', v);
   if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) fail(`${path}.${key}`, `must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}`, v);
+  if (opts.max !== undefined && v > opts.max) fail(`${path}.${key}`, `must be ≤ ${opts.max}`, v);
   return v;
 }
 

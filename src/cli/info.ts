@@ -47,7 +47,7 @@ function optimizerLine(opt: unknown): string {
   const o = opt as { optimizer?: unknown; paramGroups?: unknown };
   const name = typeof o.optimizer === 'string' ? o.optimizer : 'unknown';
   const groups = Array.isArray(o.paramGroups) ? o.paramGroups : [];
-  const hyper = groups.map((g) => Object.entries(g as Record<string, unknown>)
+  const hyper = groups.map((g) => (typeof g === 'object' && g !== null ? Object.entries(g) : [['group', g] as const])
     .filter(([k]) => k !== 'params')
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
     .join(', '));

@@ -7,7 +7,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, ConfigError, FileFormatError, ValueError } from '../errors.js';
 import { Tensor, tensor, zeros } from '../tensor/tensor.js';
-import { manualSeed } from '../tensor/random.js';
+import { detectAnomaly } from '../autograd/debug.js';
+import { manualSeed, MAX_SEED } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/softmax.js';
 import { exp } from '../ops/arith.js';
@@ -16,7 +17,8 @@ import { trainTestSplit } from '../data/split.js';
 import { Standardizer, type StandardizerState } from '../data/preprocess.js';
 import { Perceptron, saveModule, loadModule } from '../models/index.js';
 import { lossByName, type LossName } from '../losses/index.js';
-import { fit, evaluate, predict, defaultThreshold } from '../train/fit.js';
+import { fit, evaluate, predict } from '../train/fit.js';
+import { defaultThreshold } from '../train/options.js';
 import { confusionMatrix, formatConfusionMatrix } from '../train/metrics.js';
 import type { ProgressMode } from '../train/progress.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
@@ -87,6 +89,7 @@ interface TrainFlags {
   out?: string;
   progress: ProgressMode;
   resume?: string;
+  debug?: boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -119,9 +122,7 @@ function resolveTrainConfig(flags: TrainFlags): { config: TrainConfig; outDir: s
     config.optimizer.lr = lr;
   }
   if (flags.seed !== undefined) {
-    const s = Number(flags.seed);
-    if (!Number.isInteger(s)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
-    config.seed = s;
+    config.seed = parseSeed(flags.seed);
   }
   // The config's name becomes a folder name: keep it to one plain path segment.
   const folder = config.name.replace(/[^\w.-]+/g, '-').replace(/^\.+/, '') || 'run';
@@ -205,7 +206,8 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
   const scheduler = buildSchedule(config.schedule, optimizer, config.epochs);
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
-  const history = fit(model, train, {
+  // --debug: the first op whose forward or backward makes a NaN/Inf stops the run, named.
+  const history = (flags.debug ? detectAnomaly : <T>(f: () => T) => f())(() => fit(model, train, {
     loss: config.loss,
     optimizer,
     scheduler,
@@ -221,7 +223,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
-  });
+  }));
   const seconds = (Date.now() - started) / 1000;
   const final = evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
   const which = test ? 'test' : 'training';
@@ -263,12 +265,18 @@ function trainedWith(meta: Record<string, unknown>): { classes?: string[]; stand
   return { classes, standardize: (x) => (st ? st.transform(x) : x) };
 }
 
+/** `--seed`: a whole number in manualSeed's range 0 … MAX_SEED. */
+function parseSeed(flag: string): number {
+  const s = Number(flag);
+  if (!Number.isInteger(s) || s < 0 || s > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got '${flag}'`);
+  return s;
+}
+
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
   const { model, config, meta } = loadForCli(modelPath);
   const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
   if (!dataCfg) throw new UsageError('eval: say which data with --data (the model does not record its training data)');
-  const seed = flags.seed !== undefined ? Number(flags.seed) : (config.seed ?? 0);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got '${flags.seed}'`);
+  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (config.seed ?? 0);
   manualSeed(seed);
   const { classes, standardize } = trainedWith(meta);
   let set: { x: Tensor; y: Tensor };
@@ -428,6 +436,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')

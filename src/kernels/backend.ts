@@ -13,7 +13,7 @@ import * as pool from './cpu/pool.js';
 import { BackpropError } from '../errors.js';
 
 /** The portable TypeScript kernels: the reference every other backend is checked against. */
-export const cpuKernels = {
+export const cpuKernels = Object.freeze({
   // forward
   binary: elementwise.binary,
   broadcastTo: elementwise.broadcastTo,
@@ -69,10 +69,10 @@ export const cpuKernels = {
   sgdStep: optim.sgdStep,
   adamStep: optim.adamStep,
   rmspropStep: optim.rmspropStep,
-};
+});
 
 /** The full set of kernels a backend provides. */
-export type Kernels = typeof cpuKernels;
+export type Kernels = { -readonly [K in keyof typeof cpuKernels]: (typeof cpuKernels)[K] };
 /** The name of one kernel. */
 export type KernelName = keyof Kernels;
 

@@ -1,5 +1,6 @@
 /** Layers and the Module base class. */
-export * from './module.js';
+export { Module, registerModuleType, moduleFromConfig } from './module.js';
+export type { JsonValue, ModuleConfig, AnyModule } from './module.js';
 export * from './layers.js';
 export * from './activations.js';
 export type { InputShape } from './input-shape.js';

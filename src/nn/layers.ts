@@ -87,8 +87,11 @@ export class ReLU extends Elementwise {
   override forward(x: Tensor): Tensor { return ops.relu(x); }
 }
 /** softplus(z) = log(1+e^z) as a layer. */
-export class Softplus extends Elementwise {
-  override forward(x: Tensor): Tensor { return ops.softplus(x); }
+export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  override forward(x: Tensor): Tensor { return ops.softplus(x, { beta: this.beta, threshold: this.threshold }); }
+  override toConfig(): ModuleConfig { return { type: 'Softplus', beta: this.beta, threshold: this.threshold }; }
+  override extraRepr(): string { return `beta=${this.beta}, threshold=${this.threshold}`; }
 }
 /** The identity map as a layer. */
 export class Identity extends Elementwise {
@@ -168,7 +171,7 @@ registerModuleType('Sequential', (c) => {
 registerModuleType('Sigmoid', () => new Sigmoid());
 registerModuleType('Tanh', () => new Tanh());
 registerModuleType('ReLU', () => new ReLU());
-registerModuleType('Softplus', () => new Softplus());
+registerModuleType('Softplus', (c) => new Softplus(numOpt(c, 'beta', 1), numOpt(c, 'threshold', 20)));
 registerModuleType('Identity', () => new Identity());
 registerModuleType('Sign', () => new Sign());
 registerModuleType('LeakyReLU', (c) => new LeakyReLU(numOpt(c, 'slope', 0.01)));

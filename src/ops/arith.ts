@@ -12,7 +12,7 @@ import { checkArgCount, finiteNumber } from './args.js';
 import { unary } from './unary.js';
 
 /** The gradient g of the broadcast shape, summed back to an input's shape. */
-export function unbroadcast(g: FloatArray, from: Shape, to: Shape): FloatArray {
+function unbroadcast(g: FloatArray, from: Shape, to: Shape): FloatArray {
   return sameShape(from, to) ? g : kernels.sumToShape(g, from, to);
 }
 

@@ -6,7 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../kernels/types.js';
-import { normalizeAxis } from '../tensor/shape.js';
+import { normalizeAxis, sizeOf, splitAt } from '../tensor/shape.js';
 
 /** One axis or a list of axes (negative counts from the end; an empty list means every axis, as PyTorch). */
 export type Axes = number | readonly number[];
@@ -47,19 +47,37 @@ function reducedAxes(shape: readonly number[], axis: Axes | undefined, op: strin
 /** Plans reducing `shape` over `axis` (undefined: all axes); `op` names the caller in errors. */
 export function planAxes(shape: readonly number[], axis: Axes | undefined, keepdims: boolean, op: string): AxesPlan {
   if (typeof keepdims !== 'boolean') throw new ValueError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
-  const axes = reducedAxes(shape, axis, op);
+  // The common cases (every axis, one axis) are planned without building sets and lists.
+  if (axis === undefined) return planAll(shape, keepdims);
+  if (typeof axis === 'number' && shape.length > 0) return planOne(shape, normalizeAxis(axis, shape.length, op), keepdims);
+  return planList(shape, reducedAxes(shape, axis, op), keepdims);
+}
+
+/** Every axis reduced: one block of all the elements. */
+function planAll(shape: readonly number[], keepdims: boolean): AxesPlan {
+  return { axes: null, perm: null, outer: 1, n: sizeOf(shape), inner: 1, outShape: keepdims ? shape.map(() => 1) : [] };
+}
+
+/** One axis reduced: the tensor seen as [outer, n, inner] around it. */
+function planOne(shape: readonly number[], ax: number, keepdims: boolean): AxesPlan {
+  if (shape.length === 1) return planAll(shape, keepdims);
+  const [outer, n, inner] = splitAt(shape, ax);
+  const outShape = keepdims ? shape.map((d, i) => (i === ax ? 1 : d)) : shape.filter((_, i) => i !== ax);
+  return { axes: [ax], perm: null, outer, n, inner, outShape };
+}
+
+/** Reduced axes given as a list (ascending, checked). */
+function planList(shape: readonly number[], axes: readonly number[], keepdims: boolean): AxesPlan {
   const reduced = new Set(axes);
   const kept = shape.map((_, i) => i).filter((i) => !reduced.has(i));
   const outShape = keepdims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : kept.map((i) => shape[i]);
   const prod = (ix: readonly number[]) => ix.reduce((acc, i) => acc * shape[i], 1);
   const n = prod(axes);
-  const contiguous = axes.every((a, i) => a === axes[0] + i);
   const allAxes = axes.length === shape.length ? null : axes;
-  if (contiguous) {
+  if (axes.every((a, i) => a === axes[0] + i)) {
+    // Contiguous axes: no copy, the tensor is already an [outer, n, inner] block.
     const first = axes.length > 0 ? axes[0] : shape.length;
-    const outer = prod(kept.filter((i) => i < first));
-    const inner = prod(kept.filter((i) => i > first));
-    return { axes: allAxes, perm: null, outer, n, inner, outShape };
+    return { axes: allAxes, perm: null, outer: prod(kept.filter((i) => i < first)), n, inner: prod(kept.filter((i) => i > first)), outShape };
   }
   return { axes: allAxes, perm: [...kept, ...axes], outer: prod(kept), n, inner: 1, outShape };
 }

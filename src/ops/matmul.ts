@@ -72,6 +72,7 @@ function operand(x: Tensor, shape: readonly number[], batch: readonly number[]):
   }
   if (ownN === batchN) return { shape, data: x.data, stride: matSize, reduce: (g) => g };
   const full = [...batch, ...mat];
+  checkSize(full, 'matmul (an operand broadcast over the batch)');
   return { shape, data: kernels.broadcastTo(x.data, own, full), stride: matSize, reduce: (g) => kernels.sumToShape(g, full, own) };
 }
 

@@ -3,10 +3,11 @@ import { kernels } from '../kernels/backend.js';
 import { record, noGrad } from '../autograd/graph.js';
 import { normalizeAxis, splitAt } from '../tensor/shape.js';
 import { ShapeError, fmtShape } from '../errors.js';
-import { Tensor, checkTensor } from '../tensor/tensor.js';
+import { Tensor, allocLike, checkTensor } from '../tensor/tensor.js';
+import type { FloatArray } from '../kernels/types.js';
 import { add, log, exp, sub, mul } from './arith.js';
 import { reshape } from './shape.js';
-import { planAxes, toBlock, fromBlock, type Axes } from './axes.js';
+import { planAxes, toBlock, fromBlock, type Axes, type AxesPlan } from './axes.js';
 import { checkArgCount } from './args.js';
 
 export type { Axes } from './axes.js';
@@ -30,18 +31,28 @@ function reducedShape(shape: readonly number[], axis: number, keepdims: boolean)
 export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'sum');
   checkArgCount('sum', 3, arguments.length);
-  const plan = planAxes(x.shape, axis, keepdims, 'sum');
+  return sumPlanned(x, planAxes(x.shape, axis, keepdims, 'sum'), keepdims);
+}
+
+/** The sum of x as planned (one graph node recording the axes). */
+function sumPlanned(x: Tensor, plan: AxesPlan, keepdims: boolean): Tensor {
   const { outer, n, inner } = plan;
   const y = new Tensor(kernels.sumAxis(toBlock(x.data, x.shape, plan), outer, n, inner), plan.outShape);
-  return record(y, 'sum', [x], (dy) => [fromBlock(kernels.expandAxis(dy, outer, n, inner), x.shape, plan)], { axes: plan.axes, keepdims });
+  return record(y, 'sum', [x], (dy) => [spread(dy, x, plan)], { axes: plan.axes, keepdims });
+}
+
+/** The backward of a planned sum: each output's gradient copied to every element summed into it. */
+function spread(dy: FloatArray, x: Tensor, plan: AxesPlan): FloatArray {
+  if (plan.outer * plan.inner === 1) return allocLike(x, x.size).fill(dy[0]); // one output: a plain fill
+  return fromBlock(kernels.expandAxis(dy, plan.outer, plan.n, plan.inner), x.shape, plan);
 }
 
 /** Mean of all elements, or over `axis` (one axis or a list, as sum). */
 export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   checkTensor(x, 'mean');
   checkArgCount('mean', 3, arguments.length);
-  const { n } = planAxes(x.shape, axis, keepdims, 'mean');
-  return mul(sum(x, axis, keepdims), 1 / n);
+  const plan = planAxes(x.shape, axis, keepdims, 'mean');
+  return mul(sumPlanned(x, plan, keepdims), 1 / plan.n);
 }
 
 function extreme(x: Tensor, axis: Axes | undefined, keepdims: boolean, wantMax: boolean): Tensor {

@@ -1,5 +1,5 @@
 /** Optimisers (SGD, Adam, AdamW, RMSprop), learning-rate schedules and gradient clipping. */
-export { Optimizer, checkNonNegative, checkUnitInterval, zerosBuffer, counter } from './optimizer.js';
+export { Optimizer } from './optimizer.js';
 export type {
   BaseHyper, HyperValue, ParamGroup, ParamGroupSpec, Params, ParamState, GroupStateDict, OptimizerStateDict,
   OptimizerStateDictInput, StateFieldKinds,

@@ -24,7 +24,6 @@ import { CheckpointSaver, checkCheckpointPath } from './callbacks/checkpoint.js'
 import type { BatchSource, Callback, EpochLogs, FitOptions, History, TrainStepFn, XY } from './types.js';
 
 export type * from './types.js';
-export { defaultThreshold } from './options.js';
 export { evaluate, predict } from './evaluate.js';
 
 /** The keys an epoch's logs will have (what early stopping may monitor). */

@@ -4,4 +4,3 @@ export * from './metrics.js';
 export { trainStep } from './step.js';
 export { NanGuard } from './callbacks/nan-guard.js';
 export type { ProgressMode, ProgressReporter } from './progress.js';
-export { makeProgress } from './progress.js';

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempFolder } from './harness.js';
+import * as bp from '../../src/index.js';
 
 const dir = tempFolder('bp-cli-info-');
 
@@ -60,4 +61,13 @@ test("info on a saved model's .safetensors still shows the model; a damaged chec
   assert.equal(bad.code, 1);
   assert.match(bad.err, /bad\.safetensors/);
   assert.equal(cli('info', join(dir, 'none.safetensors')).code, 1);
+});
+
+test('info on a checkpoint whose optimiser groups are not objects shows them instead of crashing', () => {
+  // found by fuzzing re-signed checkpoints: paramGroups [null] made optimizerLine throw a TypeError
+  const path = join(dir, 'odd-groups.safetensors');
+  bp.saveCheckpoint(path, { model: { w: bp.zeros([2]) }, epoch: 1, optimizer: { optimizer: 'SGD', paramGroups: [null, 3, { lr: 0.1, params: [0] }] } });
+  const r = cli('info', path);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.split('\n')[2], 'optimizer: SGD (group null; group 3; lr 0.1)');
 });

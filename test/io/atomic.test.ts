@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync, type AtomicWriteStep } from '../../src/io/index.js';
+import { writeFileAtomic, writeFileAtomicSync, type AtomicWriteStep } from '../../src/io/atomic.js';
 import { listDir, tempDir } from './helpers.js';
 
 const STEPS: AtomicWriteStep[] = ['open', 'write', 'fsync', 'close', 'rename'];

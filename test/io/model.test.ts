@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Tensor, ValueError, manualSeed, randn, tensor } from '../../src/index.js';
-import { loadModelFiles, loadSafetensors, modelPaths, saveModel, saveSafetensors, type ModelFiles } from '../../src/io/index.js';
+import { loadModelFiles, loadSafetensors, saveModel, saveSafetensors, type ModelFiles } from '../../src/io/index.js';
+import { modelPaths } from '../../src/io/model.js';
 import { assertSameTensor, f32FromBits, listDir, tempDir, throwsFormat } from './helpers.js';
 
 function mlp(): ModelFiles {

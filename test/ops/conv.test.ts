@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 import { throwsWith } from '../helpers.js';
+import { fmtShape } from '../../src/errors.js';
 
 const { conv1d, conv2d, tensor, randn, manualSeed, gradcheck, ShapeError, ValueError } = bp;
 
@@ -74,7 +75,7 @@ test('conv2d matches the direct definition over 40 random geometries, and its gr
     const x = randn([1 + pick(2), c, ...size], { requiresGrad: true });
     const w = randn([o, c / groups, ...k], { requiresGrad: true });
     const b = pick(2) === 0 ? null : randn([o], { requiresGrad: true });
-    const what = `x ${bp.fmtShape(x.shape)} w ${bp.fmtShape(w.shape)} stride ${s} padding ${p} dilation ${d} groups ${groups}`;
+    const what = `x ${fmtShape(x.shape)} w ${fmtShape(w.shape)} stride ${s} padding ${p} dilation ${d} groups ${groups}`;
     const y = conv2d(x, w, b, { stride: s, padding: p, dilation: d, groups });
     const want = direct(x, w, b, s, p, d, groups);
     assert.equal(y.size, want.length, what);

@@ -124,6 +124,7 @@ test('mismatched inner sizes, unbroadcastable batches, 0-d operands and huge out
   throwsWith(() => matmul(zeros([2]), [1, 2] as unknown as Tensor), ValueError, /both arguments must be Tensors/);
   throwsWith(() => matmul(zeros([1e5, 1]), zeros([1, 1e5])), ValueError, /^matmul: shape \[100000, 100000\] has 1\.000e\+10 elements/);
   throwsWith(() => matmul(zeros([1e3, 1e3, 1]), zeros([1, 1e4])), ValueError, /^matmul: shape \[1000, 1000, 10000\]/);
+  throwsWith(() => matmul(zeros([1000, 1, 1, 3000]), zeros([1, 1000, 3000, 1])), ValueError, /^matmul \(an operand broadcast over the batch\): shape \[1000, 1000, 1, 3000\] has 3\.000e\+9 elements/);
   throwsWith(() => linear(zeros([1e5, 2]), zeros([1e5, 2])), ValueError, /^linear: shape \[100000, 100000\] has 1\.000e\+10 elements/);
   throwsWith(() => (matmul as (...a: unknown[]) => Tensor)(zeros([2, 2]), zeros([2, 2]), true), ValueError, /^matmul: takes at most 2 arguments but was called with 3/);
 });

@@ -56,3 +56,11 @@ test('bad options are ValueErrors naming the option', () => {
   throwsWith(() => softplus(x, { threshold: 'high' as unknown as number }), ValueError, /softplus: threshold must be a number, got high/);
   throwsWith(() => softplus(x, 2 as unknown as bp.SoftplusOptions), ValueError, /softplus: options must be an object, got 2/);
 });
+
+test('the Softplus layer takes beta and threshold (nn.Softplus) and keeps them through its config', () => {
+  const layer = new bp.Softplus(2, 1);
+  assertClose(layer.call(tensor(X)), Y, 1e-7, 1e-6);
+  const again = bp.moduleFromConfig(layer.config());
+  assert.deepEqual(again.toConfig(), { type: 'Softplus', beta: 2, threshold: 1 });
+  assertClose(again.call(tensor(X)), Y, 1e-7, 1e-6);
+});

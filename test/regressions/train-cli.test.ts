@@ -171,6 +171,19 @@ test('CLI eval --seed with a non-number is bad usage (exit 2) naming --seed', ()
   assert.match(r.err, /--seed/);
 });
 
+test('CLI seeds outside manualSeed\'s range are refused up front: --seed -1 / 2^32 and config.seed', () => {
+  for (const bad of ['-1', '4294967296']) {
+    const r = cli('eval', savedLogitModel(), '--seed', bad);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`--seed must be a whole number from 0 to 4294967295, got '${bad}'`));
+  }
+  const cfg = join(dir, 'seed-config.json');
+  writeFileSync(cfg, JSON.stringify({ data: { name: 'xor' }, model: { type: 'mlp', sizes: [2, 2, 1] }, loss: 'mse', seed: -1 }));
+  const r = cli('train', '--config', cfg, '--out', join(dir, 'seed-run'));
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /config\.seed: must be ≥ 0, got -1/);
+});
+
 test('CLI predict on a model trained with nll (LogSoftmax output) prints probabilities, not log-probabilities', () => {
   const base = join(dir, 'nll');
   bp.manualSeed(0);

@@ -1,0 +1,55 @@
+// The public API, pinned: a name added to or dropped from `src/index.ts` must be added or dropped
+// here too, on purpose. Internal helpers (option parsers, buffer makers, the live kernel table,
+// atomic-write plumbing) stay out of it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as bp from '../../src/index.js';
+
+const PUBLIC = [
+  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'ConfigError',
+  'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
+  'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GraphError', 'Identity',
+  'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LeakyReLU', 'Linear', 'LogSoftmax',
+  'LogisticRegression', 'MAX_SEED', 'METRIC_NAMES', 'McCullochPitts', 'Module', 'NanGuard',
+  'NonFiniteError', 'Optimizer', 'Perceptron', 'RMSprop', 'ReLU', 'RemovableHandle', 'SGD',
+  'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step',
+  'StepLR', 'Tanh', 'Tensor', 'TensorDataset', 'ValueError', 'abs', 'accuracy', 'activation',
+  'activationEntry', 'activationLayer', 'adaptiveAvgPool2d', 'add', 'andData', 'arange', 'argmax',
+  'avgPool1d', 'avgPool2d', 'backward', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
+  'broadcastTo', 'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat',
+  'confusionMatrix', 'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy',
+  'decodeCheckpoint', 'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'encodeCheckpoint',
+  'encodeIdx', 'encodeSafetensors', 'evaluate', 'exp', 'eye', 'fit', 'flatten',
+  'formatConfusionMatrix', 'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend',
+  'getDefaultDtype', 'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect',
+  'init', 'isActivationName', 'isDebug', 'isGradEnabled', 'isLossName', 'kernelNames', 'klDiv',
+  'klDivergence', 'l2', 'l2Penalty', 'leakyRelu', 'linear', 'listBackends', 'loadCheckpoint',
+  'loadCsv', 'loadFashionMnist', 'loadIdxDataset', 'loadIdxFolder', 'loadMnist', 'loadMnistAll',
+  'loadMnistFolder', 'loadModelFiles', 'loadModule', 'loadSafetensors', 'log', 'logSoftmax',
+  'logsumexp', 'lossByName', 'mae', 'manualSeed', 'matmul', 'max', 'maxPool1d', 'maxPool2d',
+  'mean', 'meanAbsoluteError', 'min', 'missingKernels', 'mlp', 'moduleFromConfig', 'moons', 'mse',
+  'mul', 'neg', 'nll', 'noGrad', 'oneHot', 'ones', 'orData', 'overrideKernel', 'parseIdx',
+  'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand', 'randn', 'random',
+  'randomInt', 'randomNormal', 'randperm', 'readIdx', 'registerBackend', 'registerModuleType',
+  'relu', 'reshape', 'saveCheckpoint', 'saveModel', 'saveModule', 'saveSafetensors', 'scalar',
+  'scopePath', 'setBackend', 'setDebug', 'setGradEnabled', 'setRngState', 'sigmoid', 'sign', 'sin',
+  'slice', 'softmax', 'softplus', 'spirals', 'sqrt', 'squeeze', 'stack', 'standardize', 'step',
+  'sub', 'sum', 'summarize', 'tanh', 'targetClasses', 'tensor', 'trainStep', 'trainTestSplit',
+  'transpose', 'unsqueeze', 'writeIdx', 'xorData', 'zeros', 'zerosLike',
+];
+
+test('src/index.ts exports exactly the public names', () => {
+  const names = Object.keys(bp).sort();
+  assert.deepEqual(names.filter((n) => !PUBLIC.includes(n)), [], 'exported but not in the public list');
+  assert.deepEqual(PUBLIC.filter((n) => !names.includes(n)), [], 'in the public list but not exported');
+});
+
+test('internal helpers are not exported', () => {
+  for (const n of ['zerosBuffer', 'numOpt', 'intOpt', 'counter', 'kernels', 'checkNonNegative', 'unbroadcast', 'fmtShape', 'writeFileAtomicSync', 'makeProgress', 'defaultThreshold']) {
+    assert.equal(n in bp, false, n);
+  }
+});
+
+test('the cpu kernel table cannot be changed from outside', () => {
+  assert.ok(Object.isFrozen(bp.cpuKernels));
+});
