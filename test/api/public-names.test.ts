@@ -15,7 +15,7 @@ const PUBLIC = [
   'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step',
   'StepLR', 'Tanh', 'Tensor', 'TensorDataset', 'ValueError', 'abs', 'accuracy', 'activation',
   'activationEntry', 'activationLayer', 'adaptiveAvgPool2d', 'add', 'andData', 'arange', 'argmax',
-  'avgPool1d', 'avgPool2d', 'backward', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
+  'avgPool1d', 'avgPool2d', 'backward', 'batchNorm', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
   'broadcastTo', 'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat',
   'confusionMatrix', 'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy',
   'decodeCheckpoint', 'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'encodeCheckpoint',
