@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 
 const PUBLIC = [
-  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'ConfigError',
+  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'BatchNorm1d', 'BatchNorm2d', 'ConfigError',
   'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
   'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GraphError', 'Identity',
   'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LeakyReLU', 'Linear', 'LogSoftmax',
