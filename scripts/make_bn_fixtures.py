@@ -9,11 +9,14 @@ weight and bias (zeroed between steps). Then one evaluation-mode input and outpu
 
 `stateDicts`: a small PyTorch model trained a few SGD steps, its state dict (every tensor with
 its dtype: num_batches_tracked is int64), backprop's config for the same architecture, and an
-evaluation-mode input and output, so the state dict can be loaded into backprop and checked.
+evaluation-mode input and output, so the state dict can be loaded into backprop and checked;
+the same state dict also as a safetensors file (base64), as PyTorch tooling would write it.
 One seeded generator makes the file reproducible.
 """
+import base64
 import json
 import os
+import struct
 
 import torch
 import torch.nn as nn
@@ -76,6 +79,23 @@ def linear_config(i, o):
     return {'type': 'Linear', 'inFeatures': i, 'outFeatures': o, 'bias': True}
 
 
+def safetensors_bytes(state):
+    """The state dict in the safetensors format, written by hand (float32 as F32, int64 as I64)."""
+    header, chunks, offset = {}, [], 0
+    for k, t in state.items():
+        t = t.detach().contiguous().flatten()
+        if t.dtype == torch.int64:
+            dtype, raw = 'I64', struct.pack(f'<{t.numel()}q', *t.tolist())
+        else:
+            dtype, raw = 'F32', struct.pack(f'<{t.numel()}f', *t.float().tolist())
+        header[k] = {'dtype': dtype, 'shape': list(state[k].shape), 'data_offsets': [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * (-len(text) % 8)
+    return struct.pack('<Q', len(text)) + text + b''.join(chunks)
+
+
 def state_dict_case(name, model, config, in_shape, steps=4):
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     model.train()
@@ -89,7 +109,8 @@ def state_dict_case(name, model, config, in_shape, steps=4):
     with torch.no_grad():
         out = model(x)
     sd = {k: {'dtype': str(t.dtype).replace('torch.', ''), 'shape': list(t.shape), 'data': t.flatten().tolist()} for k, t in model.state_dict().items()}
-    return {'name': name, 'config': config, 'stateDict': sd, 'x': x.tolist(), 'out': out.tolist()}
+    st = base64.b64encode(safetensors_bytes(model.state_dict())).decode()
+    return {'name': name, 'config': config, 'stateDict': sd, 'safetensors': st, 'x': x.tolist(), 'out': out.tolist()}
 
 
 def main():

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { assertClose, unpack } from '../parity/compare.js';
-import { Tensor, backward, moduleFromConfig, type Module, type ModuleConfig, type NestedArray } from '../../src/index.js';
+import { Tensor, backward, decodeSafetensors, moduleFromConfig, type Module, type ModuleConfig, type NestedArray } from '../../src/index.js';
 
 interface Step {
   x: NestedArray; w: NestedArray; out: NestedArray; gradX: NestedArray;
@@ -14,7 +14,7 @@ interface Step {
 }
 interface Case { name: string; config: ModuleConfig; weight: number[] | null; bias: number[] | null; steps: Step[]; eval: { x: NestedArray; out: NestedArray } }
 interface StoredTensor { dtype: string; shape: number[]; data: number[] }
-interface StateDictCase { name: string; config: ModuleConfig; stateDict: Record<string, StoredTensor>; x: NestedArray; out: NestedArray }
+interface StateDictCase { name: string; config: ModuleConfig; stateDict: Record<string, StoredTensor>; safetensors: string; x: NestedArray; out: NestedArray }
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/batchnorm.json', import.meta.url), 'utf8')) as { cases: Case[]; stateDicts: StateDictCase[] };
 
@@ -75,6 +75,19 @@ for (const c of fixture.stateDicts) {
     for (const [k, t] of Object.entries(c.stateDict)) assert.deepEqual([...ours[k].shape], t.shape, k);
     assert.ok(Object.values(c.stateDict).some((t) => t.dtype === 'int64'), 'the fixture holds an int64 num_batches_tracked');
     m.loadStateDict(stateDictOf(c.stateDict));
+    m.eval();
+    assertClose(`${c.name}: eval output`, m.call(fromNested(c.x)), c.out);
+  });
+}
+
+for (const c of fixture.stateDicts) {
+  test(`PyTorch's state dict as a safetensors file (int64 num_batches_tracked) loads: ${c.name}`, () => {
+    const { tensors, dtypes } = decodeSafetensors(Buffer.from(c.safetensors, 'base64'), c.name);
+    const counters = Object.keys(dtypes).filter((k) => k.endsWith('num_batches_tracked'));
+    assert.ok(counters.length > 0 && counters.every((k) => dtypes[k] === 'I64'), 'num_batches_tracked stored as I64');
+    for (const k of counters) assert.equal(tensors[k].data[0], c.stateDict[k].data[0], k);
+    const m: Module = moduleFromConfig(c.config);
+    m.loadStateDict(tensors);
     m.eval();
     assertClose(`${c.name}: eval output`, m.call(fromNested(c.x)), c.out);
   });
