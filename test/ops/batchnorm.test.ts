@@ -157,3 +157,33 @@ test('bad arguments are typed errors naming what is wrong', () => {
   throwsWith(() => (batchNorm as (...a: unknown[]) => unknown)(x, null, null, null, null, {}, 1), ValueError, /at most 6 arguments/);
   throwsWith(() => batchNorm(x, [0, 0, 0] as unknown as bp.Tensor, ones([3])), ValueError, /runningMean/);
 });
+
+test('an evaluation node keeps the statistics it used: a later training step does not change its backward', () => {
+  const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const rm = zeros([2]);
+  const rv = tensor([4, 1]);
+  const y = batchNorm(x, rm, rv, null, null, { eps: 0 });
+  batchNorm(tensor([[10, 20], [30, 40]]), rm, rv, null, null, { training: true, momentum: 1 });
+  assert.notEqual(rv.data[0], 4, 'the running statistics moved');
+  y.backward(ones([2, 2]));
+  assertClose(x.grad!, [[0.5, 1], [0.5, 1]]);
+});
+
+test('the op runs through the kernel table, so a backend can replace each batch-norm kernel', () => {
+  const names = ['batchNormStats', 'batchNorm', 'batchNormGrad', 'batchNormUpdateRunning'] as const;
+  const calls: string[] = [];
+  for (const name of names) {
+    const original = bp.cpuKernels[name] as (...a: unknown[]) => unknown;
+    bp.overrideKernel(name, ((...args: unknown[]) => {
+      calls.push(name);
+      return original(...args);
+    }) as never);
+  }
+  try {
+    const x = randn([4, 2], { requiresGrad: true });
+    batchNorm(x, zeros([2]), ones([2]), null, null, { training: true }).backward(ones([4, 2]));
+    assert.deepEqual(calls, ['batchNormStats', 'batchNormUpdateRunning', 'batchNorm', 'batchNormGrad']);
+  } finally {
+    for (const name of names) bp.overrideKernel(name, bp.cpuKernels[name] as never);
+  }
+});
