@@ -10,6 +10,7 @@ import * as mm from './cpu/matmul.js';
 import * as optim from './cpu/optim.js';
 import * as conv from './cpu/conv.js';
 import * as pool from './cpu/pool.js';
+import * as batchnorm from './cpu/batchnorm.js';
 import { BackpropError } from '../errors.js';
 
 /** The portable TypeScript kernels: the reference every other backend is checked against. */
@@ -40,6 +41,8 @@ export const cpuKernels = Object.freeze({
   maxPool2d: pool.maxPool2d,
   avgPool2d: pool.avgPool2d,
   adaptiveAvgPool2d: pool.adaptiveAvgPool2d,
+  batchNormStats: batchnorm.batchNormStats,
+  batchNorm: batchnorm.batchNorm,
   // backward
   sumToShape: elementwise.sumToShape,
   unaryGrad: elementwise.unaryGrad,
@@ -62,10 +65,12 @@ export const cpuKernels = Object.freeze({
   maxPool2dGrad: pool.maxPool2dGrad,
   avgPool2dGrad: pool.avgPool2dGrad,
   adaptiveAvgPool2dGrad: pool.adaptiveAvgPool2dGrad,
+  batchNormGrad: batchnorm.batchNormGrad,
   // accumulation and optimiser updates
   addInPlace: elementwise.addInPlace,
   addRowInPlace: elementwise.addRowInPlace,
   axpyInPlace: elementwise.axpyInPlace,
+  batchNormUpdateRunning: batchnorm.batchNormUpdateRunning,
   sgdStep: optim.sgdStep,
   adamStep: optim.adamStep,
   rmspropStep: optim.rmspropStep,

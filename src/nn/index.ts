@@ -3,6 +3,7 @@ export { Module, registerModuleType, moduleFromConfig } from './module.js';
 export type { JsonValue, ModuleConfig, AnyModule } from './module.js';
 export * from './layers.js';
 export * from './activations.js';
+export * from './batchnorm.js';
 export type { InputShape } from './input-shape.js';
 export { summarize, formatSummary, printSummary } from './summary.js';
 export type { InputSpec, OutputShape, SummaryRow, ModelSummary } from './summary.js';

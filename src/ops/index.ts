@@ -8,4 +8,5 @@ export * from './matmul.js';
 export * from './shape.js';
 export * from './conv.js';
 export * from './pool.js';
+export * from './batchnorm.js';
 export type { IntOrTuple } from './window.js';

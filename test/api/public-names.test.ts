@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 
 const PUBLIC = [
-  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'ConfigError',
+  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'BatchNorm1d', 'BatchNorm2d', 'ConfigError',
   'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
   'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GraphError', 'Identity',
   'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LeakyReLU', 'Linear', 'LogSoftmax',
@@ -15,7 +15,7 @@ const PUBLIC = [
   'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step',
   'StepLR', 'Tanh', 'Tensor', 'TensorDataset', 'ValueError', 'abs', 'accuracy', 'activation',
   'activationEntry', 'activationLayer', 'adaptiveAvgPool2d', 'add', 'andData', 'arange', 'argmax',
-  'avgPool1d', 'avgPool2d', 'backward', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
+  'avgPool1d', 'avgPool2d', 'backward', 'batchNorm', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits',
   'broadcastTo', 'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat',
   'confusionMatrix', 'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy',
   'decodeCheckpoint', 'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'encodeCheckpoint',
