@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 
 const PUBLIC = [
-  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'BackpropError', 'ConfigError',
+  'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'AdaptiveAvgPool2d', 'AvgPool1d', 'AvgPool2d', 'BackpropError', 'ConfigError', 'Conv1d', 'Conv2d',
   'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
-  'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GraphError', 'Identity',
+  'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GlobalAvgPool', 'GraphError', 'Identity',
   'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LeakyReLU', 'Linear', 'LogSoftmax',
-  'LogisticRegression', 'MAX_SEED', 'METRIC_NAMES', 'McCullochPitts', 'Module', 'NanGuard',
-  'NonFiniteError', 'Optimizer', 'Perceptron', 'RMSprop', 'ReLU', 'RemovableHandle', 'SGD',
+  'LogisticRegression', 'MAX_SEED', 'METRIC_NAMES', 'MaxPool1d', 'MaxPool2d', 'McCullochPitts', 'Module', 'NanGuard',
+  'NonFiniteError', 'Optimizer', 'Perceptron', 'RMSprop', 'ReLU', 'RemovableHandle', 'Residual', 'SGD',
   'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step',
   'StepLR', 'Tanh', 'Tensor', 'TensorDataset', 'ValueError', 'abs', 'accuracy', 'activation',
   'activationEntry', 'activationLayer', 'adaptiveAvgPool2d', 'add', 'andData', 'arange', 'argmax',
