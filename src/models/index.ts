@@ -1,3 +1,4 @@
 /** The lectures' models by name, and saving/loading whole models. */
 export * from './classic.js';
 export * from './persist.js';
+export * from './cnn.js';

@@ -5,6 +5,9 @@ import { saveModel, loadModelFiles, modelPaths, type ModelPaths } from '../io/mo
 import type { JsonValue } from '../io/json.js';
 import { withAllocationLimit } from '../tensor/limits.js';
 import './classic.js'; // registers the classic models' types
+import '../nn/conv.js'; // registers the convolution, pooling and residual layers' types
+import '../nn/pool.js';
+import '../nn/residual.js';
 
 /**
  * Elements building a module may allocate beyond twice its weights: room for small buffers and
