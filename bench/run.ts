@@ -1,11 +1,13 @@
 /**
- * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop and tfjs cpu/wasm, prints a Markdown
- * table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
+ * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop, tfjs cpu/wasm and jax-js (wasm), prints
+ * a Markdown table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
+ * `npm run bench -- --only <text>` runs only the rows whose name contains the text, and writes nothing.
  */
 import os from 'node:os';
 import * as bp from './backprop.js';
 import { mnistTrainDigits, randomBatch, randomFloats, type ClassBatch } from './data.js';
 import { MEMORY_HEADING, getSection, readResults, writeResults } from './report.js';
+import * as jax from './jax.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
 
@@ -27,6 +29,8 @@ interface Benchmark {
   readonly backprop: () => Result | number;
   /** Measures tfjs on whichever backend is current (run once per backend); omit for backprop-only rows. */
   readonly tfjs?: () => Result | number | Promise<Result | number>;
+  /** Measures jax-js on its wasm device; omit where it has no counterpart. */
+  readonly jax?: () => Result | number | Promise<Result | number>;
 }
 
 const TF_BACKENDS: readonly tfjs.TfBackend[] = ['cpu', 'wasm'];
@@ -55,6 +59,7 @@ function matmulBenchmark(n: number): Benchmark {
     better: 'higher',
     backprop: () => gflops(n, bp.matmulMs(a, b, n, opts)),
     tfjs: () => gflops(n, tfjs.matmulMs(a, b, n, opts)),
+    jax: async () => gflops(n, await jax.matmulMs(a, b, n, opts)),
   };
 }
 
@@ -72,6 +77,12 @@ function mnist(): ClassBatch {
   return mnistDigits;
 }
 
+/** "a → b MB (+d)" for two byte counts. */
+function beforeAfter(before: number, after: number): string {
+  const d = toMB(after - before);
+  return `${toMB(before).toFixed(1)} → ${toMB(after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})`;
+}
+
 /** The table, top to bottom. */
 const BENCHMARKS: readonly Benchmark[] = [
   ...[128, 256, 512, 1024].map(matmulBenchmark),
@@ -81,6 +92,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     better: 'lower',
     backprop: () => bp.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
     tfjs: () => tfjs.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
+    jax: () => jax.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
   },
   {
     name:
@@ -92,14 +104,16 @@ const BENCHMARKS: readonly Benchmark[] = [
     tfjs: () => tfjs.mlpEpochSeconds(mnist(), 128, 0.1, 64, EPOCH_OPTS),
   },
   {
-    name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32`,
+    name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32 (jax-js: its wasm memory)`,
     unit: 'MB',
     better: null,
     backprop: () => {
       const r = bp.heapOverTraining(randomBatch(32, 20, 2, 4), [20, 32, 2], MEM_STEPS, 0.1);
-      const d = toMB(r.after - r.before);
-      const text = `${toMB(r.before).toFixed(1)} → ${toMB(r.after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})${r.gcForced ? '' : ' (no gc: run with --expose-gc)'}`;
-      return { value: toMB(r.after), text };
+      return { value: toMB(r.after), text: beforeAfter(r.before, r.after) + (r.gcForced ? '' : ' (no gc: run with --expose-gc)') };
+    },
+    jax: async () => {
+      const r = await jax.memoryOverTraining(randomBatch(32, 20, 2, 4), [20, 32, 2], MEM_STEPS, 0.1);
+      return { value: toMB(r.after), text: `${beforeAfter(r.before, r.after)}; JS heap ${beforeAfter(r.heapBefore, r.heapAfter)}` };
     },
   },
 ];
@@ -123,14 +137,15 @@ function cell(bench: Benchmark, r: Result | undefined): string {
 }
 
 /** Runs every benchmark and returns the Markdown report (header line, table, notes). */
-async function main(): Promise<string> {
-  // Initialise both tfjs backends up front so set-up problems show before minutes of measuring.
+async function main(benchmarks: readonly Benchmark[]): Promise<string> {
+  // Initialise every peer up front so set-up problems show before minutes of measuring.
   for (const b of TF_BACKENDS) await tfjs.useBackend(b);
+  await jax.useJax();
   const wasmVariant = tfjs.wasmVariant();
   const loadBefore = os.loadavg();
 
   const rows: string[][] = [];
-  for (const bench of BENCHMARKS) {
+  for (const bench of benchmarks) {
     process.stderr.write(`[bench] ${bench.name}: backprop`);
     const ours = asResult(bench.backprop());
     const theirs = new Map<tfjs.TfBackend, Result>();
@@ -141,14 +156,21 @@ async function main(): Promise<string> {
         theirs.set(b, asResult(await bench.tfjs()));
       }
     }
+    let jaxResult: Result | undefined;
+    if (bench.jax) {
+      process.stderr.write(', jax-js');
+      jaxResult = asResult(await bench.jax());
+    }
     process.stderr.write('\n');
     rows.push([
       bench.name,
       cell(bench, ours),
       cell(bench, theirs.get('cpu')),
       cell(bench, theirs.get('wasm')),
+      cell(bench, jaxResult),
       speedRatio(bench, ours, theirs.get('cpu')),
       speedRatio(bench, ours, theirs.get('wasm')),
+      speedRatio(bench, ours, jaxResult),
     ]);
   }
 
@@ -157,19 +179,29 @@ async function main(): Promise<string> {
   const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' / ');
   const header =
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
-    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}). ` +
+    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}); ` +
+    `jax-js ${jax.jaxVersion} (wasm device, 1 thread: Node has no global Worker for its thread pool). ` +
     `Load average (1 / 5 / 15 min): ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`;
-  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm'];
+  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'jax-js (wasm)', 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm', 'backprop ÷ jax-js'];
   const table = [head, head.map((_, i) => (i === 0 ? ':--' : '--:')), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const notes =
     'Ratios are speed ratios: above 1× backprop is faster. Single process, float32; tfjs results are read back ' +
-    'with dataSync(). Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
+    'with dataSync(); jax-js matmul results with dataSync(), its training steps are jit(valueAndGrad) + the SGD update, ' +
+    'awaited with blockUntilReady on the new parameters. Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
     'both libraries, 125 steps per epoch, consecutive epochs of one training; tfjs model.fit shuffles with Math.random. ' +
-    'Memory row: heapUsed after a forced GC (node --expose-gc).';
+    'Memory row: heapUsed after a forced GC (node --expose-gc); for jax-js the size of its wasm linear memory (it only ' +
+    'grows, so flat means every array was freed).';
   return `${header}\n\n${table}\n\n${notes}\n`;
 }
 
-const report = await main();
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (onlyAt >= 0 && !only) throw new Error('--only needs the text of a row name');
+const chosen = only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name.includes(only));
+if (chosen.length === 0) throw new Error(`--only ${only}: no row name contains it`);
+const report = await main(chosen);
 process.stdout.write(report);
-const memory = getSection(readResults(), MEMORY_HEADING);
-writeResults(memory === '' ? report : `${report}\n${memory}\n`);
+if (only === undefined) {
+  const memory = getSection(readResults(), MEMORY_HEADING);
+  writeResults(memory === '' ? report : `${report}\n${memory}\n`);
+}
