@@ -8,6 +8,7 @@ import * as bp from './backprop.js';
 import { mnistTrainDigits, randomBatch, randomFloats, type ClassBatch } from './data.js';
 import { MEMORY_HEADING, getSection, readResults, writeResults } from './report.js';
 import * as jax from './jax.js';
+import { digitBatches, lenetWeights } from './lenet-data.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
 
@@ -77,10 +78,57 @@ function mnist(): ClassBatch {
   return mnistDigits;
 }
 
+/** LeNet-5 rows: batch 64, 4 batches of MNIST digits in turn, same initial weights everywhere, plain SGD. */
+const LENET = { batch: 64, batches: 4, lr: 0.05, seed: 7 };
+/** Steps: slow peers (tfjs-cpu takes seconds per step) stop after ≥ 3 steps and 10 s. */
+const LENET_OPTS = { warmup: 2, reps: 30, budgetMs: 10_000 };
+const lenetFirstLosses: string[] = [];
+
+/** A LeNet-5 measurement as a samples/s result, remembering its first-step loss for the notes. */
+function lenetResult(who: string, r: { value: number; losses: number[] }): Result {
+  lenetFirstLosses.push(`${who} ${r.losses[0]?.toFixed(5) ?? '?'} (after ${r.losses.length} steps: ${r.losses[r.losses.length - 1]?.toFixed(3) ?? '?'})`);
+  return { value: r.value };
+}
+
+/** The tfjs error message of a missing kernel (wasm has no Conv2DBackpropFilter), or null for any other error. */
+function missingKernel(e: unknown): string | null {
+  const m = e instanceof Error ? /Kernel '(\w+)' not registered/.exec(e.message) : null;
+  return m ? m[1] : null;
+}
+
+/** The conv2d row: batch 32, 64 → 64 channels, 3×3, stride 1, padding 1, 32×32, no bias; the same random values everywhere. */
+const CONV = { n: 32, c: 64, o: 64, h: 32, k: 3 };
+const CONV_OPTS = { warmup: 1, reps: 10, budgetMs: 15_000 };
+let convData: { x: Float32Array; w: Float32Array; dy: Float32Array } | null = null;
+/** The conv row's input, filters and upstream gradient, made on first use. */
+function conv(): { x: Float32Array; w: Float32Array; dy: Float32Array } {
+  const { n, c, o, h, k } = CONV;
+  convData ??= { x: randomFloats(n * c * h * h, 8), w: randomFloats(o * c * k * k, 9).map((v) => v / 24), dy: randomFloats(n * o * h * h, 10) };
+  return convData;
+}
+
+/** tfjs conv row: forward + backward, or forward only (marked) where the backend lacks a gradient kernel. */
+function tfjsConv(): Result {
+  const { x, w, dy } = conv();
+  try {
+    return { value: tfjs.conv2dMs(x, w, dy, CONV, true, CONV_OPTS) };
+  } catch (e) {
+    const kernel = missingKernel(e);
+    if (!kernel) throw e;
+    const ms = tfjs.conv2dMs(x, w, dy, CONV, false, CONV_OPTS);
+    return { value: NaN, text: `forward only: ${fmtNum(ms)} ms (backward cannot: no ${kernel} kernel)` };
+  }
+}
+
 /** "a → b MB (+d)" for two byte counts. */
 function beforeAfter(before: number, after: number): string {
   const d = toMB(after - before);
   return `${toMB(before).toFixed(1)} → ${toMB(after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})`;
+}
+
+/** The LeNet-5 batches, cut from the bundled digits on first use. */
+function lenetBatches(): ClassBatch[] {
+  return digitBatches(mnist(), LENET.batch, LENET.batches);
 }
 
 /** The table, top to bottom. */
@@ -104,6 +152,38 @@ const BENCHMARKS: readonly Benchmark[] = [
     tfjs: () => tfjs.mlpEpochSeconds(mnist(), 128, 0.1, 64, EPOCH_OPTS),
   },
   {
+    name:
+      `LeNet-5 training, batch ${LENET.batch} of 28×28×1 MNIST digits (CONV6-5×5 pad 2, ReLU, maxpool 2, CONV16-5×5, ReLU, maxpool 2, ` +
+      `FC120, FC84, FC10), SGD lr ${LENET.lr} (median step of ≤ ${LENET_OPTS.reps}, ≥ 3 within 10 s)`,
+    unit: 'samples/s',
+    better: 'higher',
+    backprop: () => lenetResult('backprop', bp.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
+    tfjs: () => {
+      try {
+        return lenetResult(`tfjs-${tfjs.currentBackend()}`, tfjs.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS));
+      } catch (e) {
+        const kernel = missingKernel(e);
+        if (!kernel) throw e;
+        return { value: NaN, text: `cannot (no conv filter-gradient kernel: ${kernel})` };
+      }
+    },
+    jax: async () => lenetResult('jax-js', await jax.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
+  },
+  {
+    name: `conv2d forward + backward (input and filter gradients), batch ${CONV.n}, ${CONV.c}→${CONV.o} channels, ${CONV.k}×${CONV.k}, pad 1, ${CONV.h}×${CONV.h} (median of ≤ ${CONV_OPTS.reps}, ≥ 3 within 15 s)`,
+    unit: 'ms',
+    better: 'lower',
+    backprop: () => {
+      const { x, w, dy } = conv();
+      return bp.conv2dForwardBackwardMs(x, w, dy, CONV, CONV_OPTS);
+    },
+    tfjs: tfjsConv,
+    jax: () => {
+      const { x, w, dy } = conv();
+      return jax.conv2dForwardBackwardMs(x, w, dy, CONV, CONV_OPTS);
+    },
+  },
+  {
     name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32 (jax-js: its wasm memory)`,
     unit: 'MB',
     better: null,
@@ -125,7 +205,7 @@ function asResult(r: Result | number): Result {
 
 /** Speed ratio backprop ÷ other, oriented so that > 1 means backprop is faster. */
 function speedRatio(bench: Benchmark, ours: Result, theirs: Result | undefined): string {
-  if (!theirs || bench.better === null) return '—';
+  if (!theirs || bench.better === null || !Number.isFinite(theirs.value)) return '—';
   const r = bench.better === 'higher' ? ours.value / theirs.value : theirs.value / ours.value;
   return `${r.toFixed(2)}×`;
 }
@@ -191,7 +271,12 @@ async function main(benchmarks: readonly Benchmark[]): Promise<string> {
     'both libraries, 125 steps per epoch, consecutive epochs of one training; tfjs model.fit shuffles with Math.random. ' +
     'Memory row: heapUsed after a forced GC (node --expose-gc); for jax-js the size of its wasm linear memory (it only ' +
     'grows, so flat means every array was freed).';
-  return `${header}\n\n${table}\n\n${notes}\n`;
+  const lenet = lenetFirstLosses.length === 0 ? '' :
+    `\n\nLeNet-5 row: every library starts from the same weights (PyTorch default init, seeded) and trains on the same ` +
+    `${LENET.batches} batches in turn (the first ${LENET.batch * LENET.batches} of the 8,000 digits), so the first-step losses agree: ` +
+    `${lenetFirstLosses.join('; ')}. tfjs runs NHWC (its layout), the others NCHW. Conv row: the same random values in each ` +
+    `library's layout; backprop calls backward(out, dy), tfjs tf.grads and jax-js jit(valueAndGrad) of Σ conv(x, w)·dy.`;
+  return `${header}\n\n${table}\n\n${notes}${lenet}\n`;
 }
 
 const onlyAt = process.argv.indexOf('--only');
