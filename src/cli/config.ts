@@ -102,25 +102,6 @@ function perceptronPreset(gate: 'and' | 'or'): TrainConfig {
 /** The named presets of `backprop train --preset`. */
 export const PRESETS: Record<string, TrainConfig> = {
   'mnist-mlp': mnistMlp,
-  'mnist-lenet': {
-    ...mnistMlp,
-    name: 'mnist-lenet',
-    model: { type: 'lenet5' },
-    optimizer: { type: 'adam', lr: 2e-3 },
-    schedule: { type: 'cosine' },
-    batchSize: 32,
-    epochs: 6,
-  },
-  'fashion-lenet': {
-    ...mnistMlp,
-    name: 'fashion-lenet',
-    data: { name: 'fashion-mnist' },
-    model: { type: 'lenet5' },
-    optimizer: { type: 'adam', lr: 2e-3 },
-    schedule: { type: 'cosine' },
-    batchSize: 64,
-    epochs: 6,
-  },
   'mnist-logistic': {
     ...mnistMlp,
     name: 'mnist-logistic',
@@ -164,6 +145,25 @@ export const PRESETS: Record<string, TrainConfig> = {
     epochs: 60,
     metrics: ['accuracy'],
     seed: 0,
+  },
+  'mnist-lenet': {
+    ...mnistMlp,
+    name: 'mnist-lenet',
+    model: { type: 'lenet5' },
+    optimizer: { type: 'adam', lr: 2e-3 },
+    schedule: { type: 'cosine' },
+    batchSize: 32,
+    epochs: 6,
+  },
+  'fashion-lenet': {
+    ...mnistMlp,
+    name: 'fashion-lenet',
+    data: { name: 'fashion-mnist' },
+    model: { type: 'lenet5' },
+    optimizer: { type: 'adam', lr: 2e-3 },
+    schedule: { type: 'cosine' },
+    batchSize: 64,
+    epochs: 3,
   },
 };
 
