@@ -1,11 +1,14 @@
 /**
- * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop and tfjs cpu/wasm, prints a Markdown
- * table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
+ * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop, tfjs cpu/wasm and jax-js (wasm), prints
+ * a Markdown table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
+ * `npm run bench -- --only <text>` runs only the rows whose name contains the text, and writes nothing.
  */
 import os from 'node:os';
 import * as bp from './backprop.js';
 import { mnistTrainDigits, randomBatch, randomFloats, type ClassBatch } from './data.js';
 import { MEMORY_HEADING, getSection, readResults, writeResults } from './report.js';
+import * as jax from './jax.js';
+import { digitBatches, lenetWeights } from './lenet-data.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
 
@@ -27,6 +30,8 @@ interface Benchmark {
   readonly backprop: () => Result | number;
   /** Measures tfjs on whichever backend is current (run once per backend); omit for backprop-only rows. */
   readonly tfjs?: () => Result | number | Promise<Result | number>;
+  /** Measures jax-js on its wasm device; omit where it has no counterpart. */
+  readonly jax?: () => Result | number | Promise<Result | number>;
 }
 
 const TF_BACKENDS: readonly tfjs.TfBackend[] = ['cpu', 'wasm'];
@@ -55,6 +60,7 @@ function matmulBenchmark(n: number): Benchmark {
     better: 'higher',
     backprop: () => gflops(n, bp.matmulMs(a, b, n, opts)),
     tfjs: () => gflops(n, tfjs.matmulMs(a, b, n, opts)),
+    jax: async () => gflops(n, await jax.matmulMs(a, b, n, opts)),
   };
 }
 
@@ -72,6 +78,65 @@ function mnist(): ClassBatch {
   return mnistDigits;
 }
 
+/** LeNet-5 rows: batch 64, 4 batches of MNIST digits in turn, same initial weights everywhere, plain SGD. */
+const LENET = { batch: 64, batches: 4, lr: 0.05, seed: 7 };
+/** Steps: slow peers (tfjs-cpu takes seconds per step) stop after ≥ 3 steps and 10 s. */
+const LENET_OPTS = { warmup: 2, reps: 30, budgetMs: 10_000 };
+const lenetFirstLosses: string[] = [];
+
+/** A LeNet-5 measurement as a samples/s result, remembering its first-step loss for the notes. */
+function lenetResult(who: string, r: { value: number; losses: number[] }): Result {
+  lenetFirstLosses.push(`${who} ${r.losses[0]?.toFixed(5) ?? '?'} (after ${r.losses.length} steps: ${r.losses[r.losses.length - 1]?.toFixed(3) ?? '?'})`);
+  return { value: r.value };
+}
+
+/** The tfjs error message of a missing kernel (wasm has no Conv2DBackpropFilter), or null for any other error. */
+function missingKernel(e: unknown): string | null {
+  const m = e instanceof Error ? /Kernel '(\w+)' not registered/.exec(e.message) : null;
+  return m ? m[1] : null;
+}
+
+/** The conv2d row: batch 32, 64 → 64 channels, 3×3, stride 1, padding 1, 32×32, no bias; the same random values everywhere. */
+const CONV = { n: 32, c: 64, o: 64, h: 32, k: 3 };
+/** Few runs: one step takes seconds (backprop) to over a minute (jax-js); jax-js's warm-up also compiles. */
+const CONV_OPTS = { warmup: 1, reps: 3 };
+const CONV_JAX_OPTS = { warmup: 1, reps: 1 };
+let convData: { x: Float32Array; w: Float32Array; dy: Float32Array } | null = null;
+/** The conv row's input, filters and upstream gradient, made on first use. */
+function conv(): { x: Float32Array; w: Float32Array; dy: Float32Array } {
+  const { n, c, o, h, k } = CONV;
+  convData ??= { x: randomFloats(n * c * h * h, 8), w: randomFloats(o * c * k * k, 9).map((v) => v / 24), dy: randomFloats(n * o * h * h, 10) };
+  return convData;
+}
+
+/**
+ * tfjs conv row: forward + backward, or forward only (marked) where the backend lacks a gradient kernel (wasm) or where
+ * one backward takes many minutes (cpu: about 55 s for a batch of 2 alone on this machine, so 32 is not timed).
+ */
+function tfjsConv(): Result {
+  const { x, w, dy } = conv();
+  const forwardOnly = (why: string): Result => ({ value: NaN, text: `forward only: ${fmtNum(tfjs.conv2dMs(x, w, dy, CONV, false, CONV_OPTS))} ms (${why})` });
+  if (tfjs.currentBackend() === 'cpu') return forwardOnly('backward: minutes per step, not timed');
+  try {
+    return { value: tfjs.conv2dMs(x, w, dy, CONV, true, CONV_OPTS) };
+  } catch (e) {
+    const kernel = missingKernel(e);
+    if (!kernel) throw e;
+    return forwardOnly(`backward cannot: no ${kernel} kernel`);
+  }
+}
+
+/** "a → b MB (+d)" for two byte counts. */
+function beforeAfter(before: number, after: number): string {
+  const d = toMB(after - before);
+  return `${toMB(before).toFixed(1)} → ${toMB(after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})`;
+}
+
+/** The LeNet-5 batches, cut from the bundled digits on first use. */
+function lenetBatches(): ClassBatch[] {
+  return digitBatches(mnist(), LENET.batch, LENET.batches);
+}
+
 /** The table, top to bottom. */
 const BENCHMARKS: readonly Benchmark[] = [
   ...[128, 256, 512, 1024].map(matmulBenchmark),
@@ -81,6 +146,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     better: 'lower',
     backprop: () => bp.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
     tfjs: () => tfjs.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
+    jax: () => jax.mlpStepMs(MLP_BATCH, 128, 0.1, MLP_OPTS),
   },
   {
     name:
@@ -92,14 +158,48 @@ const BENCHMARKS: readonly Benchmark[] = [
     tfjs: () => tfjs.mlpEpochSeconds(mnist(), 128, 0.1, 64, EPOCH_OPTS),
   },
   {
-    name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32`,
+    name:
+      `LeNet-5 training, batch ${LENET.batch} of 28×28×1 MNIST digits (CONV6-5×5 pad 2, ReLU, maxpool 2, CONV16-5×5, ReLU, maxpool 2, ` +
+      `FC120, FC84, FC10), SGD lr ${LENET.lr} (median step of ≤ ${LENET_OPTS.reps}, ≥ 3 within 10 s)`,
+    unit: 'samples/s',
+    better: 'higher',
+    backprop: () => lenetResult('backprop', bp.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
+    tfjs: () => {
+      try {
+        return lenetResult(`tfjs-${tfjs.currentBackend()}`, tfjs.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS));
+      } catch (e) {
+        const kernel = missingKernel(e);
+        if (!kernel) throw e;
+        return { value: NaN, text: `cannot (no conv filter-gradient kernel: ${kernel})` };
+      }
+    },
+    jax: async () => lenetResult('jax-js', await jax.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
+  },
+  {
+    name: `conv2d forward + backward (input and filter gradients), batch ${CONV.n}, ${CONV.c}→${CONV.o} channels, ${CONV.k}×${CONV.k}, pad 1, ${CONV.h}×${CONV.h} (median of ${CONV_OPTS.reps}; jax-js: ${CONV_JAX_OPTS.reps} after a compiling warm-up)`,
+    unit: 'ms',
+    better: 'lower',
+    backprop: () => {
+      const { x, w, dy } = conv();
+      return bp.conv2dForwardBackwardMs(x, w, dy, CONV, CONV_OPTS);
+    },
+    tfjs: tfjsConv,
+    jax: () => {
+      const { x, w, dy } = conv();
+      return jax.conv2dForwardBackwardMs(x, w, dy, CONV, CONV_JAX_OPTS);
+    },
+  },
+  {
+    name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32 (jax-js: its wasm memory)`,
     unit: 'MB',
     better: null,
     backprop: () => {
       const r = bp.heapOverTraining(randomBatch(32, 20, 2, 4), [20, 32, 2], MEM_STEPS, 0.1);
-      const d = toMB(r.after - r.before);
-      const text = `${toMB(r.before).toFixed(1)} → ${toMB(r.after).toFixed(1)} MB (${d >= 0 ? '+' : ''}${d.toFixed(2)})${r.gcForced ? '' : ' (no gc: run with --expose-gc)'}`;
-      return { value: toMB(r.after), text };
+      return { value: toMB(r.after), text: beforeAfter(r.before, r.after) + (r.gcForced ? '' : ' (no gc: run with --expose-gc)') };
+    },
+    jax: async () => {
+      const r = await jax.memoryOverTraining(randomBatch(32, 20, 2, 4), [20, 32, 2], MEM_STEPS, 0.1);
+      return { value: toMB(r.after), text: `${beforeAfter(r.before, r.after)}; JS heap ${beforeAfter(r.heapBefore, r.heapAfter)}` };
     },
   },
 ];
@@ -111,7 +211,7 @@ function asResult(r: Result | number): Result {
 
 /** Speed ratio backprop ÷ other, oriented so that > 1 means backprop is faster. */
 function speedRatio(bench: Benchmark, ours: Result, theirs: Result | undefined): string {
-  if (!theirs || bench.better === null) return '—';
+  if (!theirs || bench.better === null || !Number.isFinite(theirs.value)) return '—';
   const r = bench.better === 'higher' ? ours.value / theirs.value : theirs.value / ours.value;
   return `${r.toFixed(2)}×`;
 }
@@ -123,14 +223,15 @@ function cell(bench: Benchmark, r: Result | undefined): string {
 }
 
 /** Runs every benchmark and returns the Markdown report (header line, table, notes). */
-async function main(): Promise<string> {
-  // Initialise both tfjs backends up front so set-up problems show before minutes of measuring.
+async function main(benchmarks: readonly Benchmark[]): Promise<string> {
+  // Initialise every peer up front so set-up problems show before minutes of measuring.
   for (const b of TF_BACKENDS) await tfjs.useBackend(b);
+  await jax.useJax();
   const wasmVariant = tfjs.wasmVariant();
   const loadBefore = os.loadavg();
 
   const rows: string[][] = [];
-  for (const bench of BENCHMARKS) {
+  for (const bench of benchmarks) {
     process.stderr.write(`[bench] ${bench.name}: backprop`);
     const ours = asResult(bench.backprop());
     const theirs = new Map<tfjs.TfBackend, Result>();
@@ -141,14 +242,21 @@ async function main(): Promise<string> {
         theirs.set(b, asResult(await bench.tfjs()));
       }
     }
+    let jaxResult: Result | undefined;
+    if (bench.jax) {
+      process.stderr.write(', jax-js');
+      jaxResult = asResult(await bench.jax());
+    }
     process.stderr.write('\n');
     rows.push([
       bench.name,
       cell(bench, ours),
       cell(bench, theirs.get('cpu')),
       cell(bench, theirs.get('wasm')),
+      cell(bench, jaxResult),
       speedRatio(bench, ours, theirs.get('cpu')),
       speedRatio(bench, ours, theirs.get('wasm')),
+      speedRatio(bench, ours, jaxResult),
     ]);
   }
 
@@ -157,19 +265,34 @@ async function main(): Promise<string> {
   const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' / ');
   const header =
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
-    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}). ` +
+    `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}); ` +
+    `jax-js ${jax.jaxVersion} (wasm device, 1 thread: Node has no global Worker for its thread pool). ` +
     `Load average (1 / 5 / 15 min): ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`;
-  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm'];
+  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'jax-js (wasm)', 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm', 'backprop ÷ jax-js'];
   const table = [head, head.map((_, i) => (i === 0 ? ':--' : '--:')), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const notes =
     'Ratios are speed ratios: above 1× backprop is faster. Single process, float32; tfjs results are read back ' +
-    'with dataSync(). Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
+    'with dataSync(); jax-js matmul results with dataSync(), its training steps are jit(valueAndGrad) + the SGD update, ' +
+    'awaited with blockUntilReady on the new parameters. Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
     'both libraries, 125 steps per epoch, consecutive epochs of one training; tfjs model.fit shuffles with Math.random. ' +
-    'Memory row: heapUsed after a forced GC (node --expose-gc).';
-  return `${header}\n\n${table}\n\n${notes}\n`;
+    'Memory row: heapUsed after a forced GC (node --expose-gc); for jax-js the size of its wasm linear memory (it only ' +
+    'grows, so flat means every array was freed).';
+  const lenet = lenetFirstLosses.length === 0 ? '' :
+    `\n\nLeNet-5 row: every library starts from the same weights (PyTorch default init, seeded) and trains on the same ` +
+    `${LENET.batches} batches in turn (the first ${LENET.batch * LENET.batches} of the 8,000 digits), so the first-step losses agree: ` +
+    `${lenetFirstLosses.join('; ')}. tfjs runs NHWC (its layout), the others NCHW. Conv row: the same random values in each ` +
+    `library's layout; backprop calls backward(out, dy), tfjs tf.grads and jax-js jit(valueAndGrad) of Σ conv(x, w)·dy.`;
+  return `${header}\n\n${table}\n\n${notes}${lenet}\n`;
 }
 
-const report = await main();
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (onlyAt >= 0 && !only) throw new Error('--only needs the text of a row name');
+const chosen = only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name.includes(only));
+if (chosen.length === 0) throw new Error(`--only ${only}: no row name contains it`);
+const report = await main(chosen);
 process.stdout.write(report);
-const memory = getSection(readResults(), MEMORY_HEADING);
-writeResults(memory === '' ? report : `${report}\n${memory}\n`);
+if (only === undefined) {
+  const memory = getSection(readResults(), MEMORY_HEADING);
+  writeResults(memory === '' ? report : `${report}\n${memory}\n`);
+}

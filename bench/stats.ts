@@ -14,13 +14,21 @@ export interface RepeatOptions {
   warmup: number;
   /** Timed runs; the median of them is reported. */
   reps: number;
+  /** Stop timing early, after at least 3 runs, once the timed runs took this many ms in all (for slow peers). */
+  budgetMs?: number;
 }
 
-/** Runs fn `warmup` times untimed, then `reps` times timed; returns the median time of one run in ms. */
-export function timeRepeated(fn: () => void, { warmup, reps }: RepeatOptions): number {
-  for (let i = 0; i < warmup; i++) fn();
+/** Whether timing should stop after the runs in `times`. */
+function enough(times: readonly number[], { reps, budgetMs }: RepeatOptions): boolean {
+  if (times.length >= reps) return true;
+  return budgetMs !== undefined && times.length >= 3 && times.reduce((a, b) => a + b, 0) >= budgetMs;
+}
+
+/** Runs fn `warmup` times untimed, then `reps` times timed (fewer past `budgetMs`); returns the median time of one run in ms. */
+export function timeRepeated(fn: () => void, opts: RepeatOptions): number {
+  for (let i = 0; i < opts.warmup; i++) fn();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  while (!enough(times, opts)) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
@@ -29,10 +37,10 @@ export function timeRepeated(fn: () => void, { warmup, reps }: RepeatOptions): n
 }
 
 /** timeRepeated for asynchronous work: each run is awaited before the next starts (and before its time is taken). */
-export async function timeRepeatedAsync(fn: () => Promise<void>, { warmup, reps }: RepeatOptions): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
+export async function timeRepeatedAsync(fn: () => Promise<void>, opts: RepeatOptions): Promise<number> {
+  for (let i = 0; i < opts.warmup; i++) await fn();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  while (!enough(times, opts)) {
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);

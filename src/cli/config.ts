@@ -18,6 +18,7 @@ import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
 import type { MetricName } from '../train/metrics.js';
 import { isObj, fail, num, oneOf, checkKeys, type Obj } from './fields.js';
 import { checkDataConfig, type DataConfig } from './datasets.js';
+import { isBuilderName, isSequentialType, checkModelConfig, buildNamedModel, checkLayerShapes } from './models.js';
 
 export { loadData, type DataConfig, type LoadedData } from './datasets.js';
 
@@ -26,6 +27,9 @@ export type ModelConfig =
   | { type: 'mlp'; sizes: number[]; activation?: ActivationName; outputActivation?: ActivationName; dropout?: number; inputShape?: number[] }
   | { type: 'logistic'; inputShape?: number[] }
   | { type: 'perceptron'; maxEpochs?: number }
+  | { type: 'lenet5'; numClasses?: number; inputShape?: number[]; activation?: ActivationName }
+  | { type: 'alexnet'; numClasses?: number; dropout?: number }
+  | { type: 'sequential'; layers: ModuleConfig[]; inputShape?: number[] }
   | ModuleConfig;
 
 /** Optimiser settings. */
@@ -142,6 +146,25 @@ export const PRESETS: Record<string, TrainConfig> = {
     metrics: ['accuracy'],
     seed: 0,
   },
+  'mnist-lenet': {
+    ...mnistMlp,
+    name: 'mnist-lenet',
+    model: { type: 'lenet5' },
+    optimizer: { type: 'adam', lr: 2e-3 },
+    schedule: { type: 'cosine' },
+    batchSize: 32,
+    epochs: 6,
+  },
+  'fashion-lenet': {
+    ...mnistMlp,
+    name: 'fashion-lenet',
+    data: { name: 'fashion-mnist' },
+    model: { type: 'lenet5' },
+    optimizer: { type: 'adam', lr: 2e-3 },
+    schedule: { type: 'cosine' },
+    batchSize: 64,
+    epochs: 3,
+  },
 };
 
 
@@ -157,6 +180,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
   if (!isObj(c.model)) fail('config.model', 'must be an object like {"type": "mlp", "sizes": [784, 128, 10]}', c.model);
   const m = c.model as Obj;
   if (typeof m.type !== 'string') fail('config.model.type', 'must be a string', m.type);
+  if (isBuilderName(m.type) || isSequentialType(m.type)) checkModelConfig(m, 'config.model');
   if (m.type === 'mlp') checkKeys(m, 'config.model', ['type', 'sizes', 'activation', 'outputActivation', 'dropout', 'inputShape']);
   if (m.type === 'logistic') checkKeys(m, 'config.model', ['type', 'inputShape']);
   if ((m.type === 'mlp' || m.type === 'logistic') && m.inputShape !== undefined) checkInputShape(m.inputShape, 'config.model.inputShape');
@@ -260,6 +284,12 @@ export function buildModel(m: ModelConfig, dataShape: readonly number[]): Module
     }
     case 'logistic': return new LogisticRegression(values, { inputShape: wanted(m as Extract<ModelConfig, { type: 'logistic' }>) });
     case 'perceptron': return new Perceptron(values);
+    case 'lenet5': case 'alexnet': case 'sequential': case 'Sequential': {
+      const model = buildNamedModel(m as Obj, 'config.model');
+      model.inputShape = wanted({ inputShape: model.inputShape ? [...model.inputShape] : undefined });
+      checkLayerShapes(model, model.inputShape, 'config.model');
+      return model;
+    }
     default: {
       const model = moduleFromConfig(m as ModuleConfig);
       // A saved architecture without an inputShape takes what its first Linear implies, else the data's shape.

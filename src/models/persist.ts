@@ -9,6 +9,7 @@ import './resnet.js'; // registers ResNet and BasicBlock
 import '../nn/conv.js'; // registers the convolution, pooling and residual layers' types
 import '../nn/pool.js';
 import '../nn/residual.js';
+import '../nn/batchnorm.js';
 
 /**
  * Elements building a module may allocate beyond twice its weights: room for small buffers and

@@ -137,6 +137,10 @@ test('Residual with a 1×1-conv projection shortcut: state dict names and shapes
   assert.deepEqual(back.config(), r.config());
   assertClose(back.call(x), y.toArray(), 0, 0);
   assert.equal(new bp.Residual(body, proj, { activation: 'relu' }).numParameters(), 72 + 144 + 8);
+  assert.deepEqual(bp.summarize(r, [2, 6, 6]).rows.map((row) => [row.name, row.outputShape, row.params]), [
+    ['body.0', [-1, 4, 3, 3], 72], ['body.1', [-1, 4, 3, 3], 0], ['body.2', [-1, 4, 3, 3], 144],
+    ['shortcut', [-1, 4, 3, 3], 8], ['activation', [-1, 4, 3, 3], 0],
+  ]);
 });
 
 test('Residual names a shape mismatch and suggests a projection', () => {

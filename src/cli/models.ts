@@ -1,0 +1,137 @@
+/**
+ * Models of a training config besides the MLP family: named builders (`{"type": "lenet5"}`) from
+ * one table, and `{"type": "sequential", "layers": [...]}` whose layers use the module config
+ * format of moduleFromConfig (each built-in layer's toConfig() shape), so a layer is described
+ * in one place. Errors name the layer by index and field: `config.model.layers[2].kernelSize: …`.
+ */
+import { ConfigError, BackpropError } from '../errors.js';
+import { moduleFromConfig, type Module } from '../nn/module.js';
+import { Sequential } from '../nn/layers.js';
+import { lenet5, alexnet } from '../models/cnn.js';
+import { checkInputShape } from '../nn/input-shape.js';
+import { ACTIVATION_NAMES } from '../nn/activations.js';
+import { noGrad } from '../autograd/graph.js';
+import { zeros } from '../tensor/tensor.js';
+import { isObj, fail, num, oneOf, checkKeys, type Obj } from './fields.js';
+
+/** One named model builder: the config fields it takes, their check, and the build. */
+interface BuilderEntry {
+  readonly description: string;
+  readonly keys: readonly string[];
+  check(m: Obj, path: string): void;
+  build(m: Obj): Module;
+}
+
+/** The named CNN builders of `"model": {"type": NAME, ...}`. */
+export const MODEL_BUILDERS: Record<string, BuilderEntry> = {
+  lenet5: {
+    description: 'LeNet-5: Conv(6,5×5,pad 2)-Pool-Conv(16,5×5)-Pool-FC 120-FC 84-FC numClasses',
+    keys: ['numClasses', 'inputShape', 'activation'],
+    check: (m, path) => {
+      num(m, 'numClasses', path, { min: 1, int: true, optional: true });
+      oneOf(m, 'activation', path, ACTIVATION_NAMES, true);
+      if (m.inputShape !== undefined) checkInputShape(m.inputShape, `${path}.inputShape`);
+    },
+    build: (m) => lenet5(m as Parameters<typeof lenet5>[0]),
+  },
+  alexnet: {
+    description: 'AlexNet for 227×227×3 inputs (5 conv, 3 FC layers)',
+    keys: ['numClasses', 'dropout'],
+    check: (m, path) => {
+      num(m, 'numClasses', path, { min: 1, int: true, optional: true });
+      const p = num(m, 'dropout', path, { min: 0, optional: true });
+      if (p !== undefined && p >= 1) fail(`${path}.dropout`, 'must be below 1', p);
+    },
+    build: (m) => alexnet(m as Parameters<typeof alexnet>[0]),
+  },
+};
+
+/** True when `type` names a builder of MODEL_BUILDERS (own keys only). */
+export function isBuilderName(type: unknown): type is string {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(MODEL_BUILDERS, type);
+}
+
+/** True for `"sequential"` (or the saved config's `"Sequential"`). */
+export function isSequentialType(type: unknown): boolean {
+  return type === 'sequential' || type === 'Sequential';
+}
+
+/** A layer's ConfigError restated under its path: `Conv2d: field 'kernelSize' must …` → `path.kernelSize: must …`. */
+function layerError(e: unknown, path: string): never {
+  if (!(e instanceof ConfigError)) throw e;
+  const m = /^[\w.]+: field '(\w+)' (.*)$/s.exec(e.message);
+  if (m) throw new ConfigError(`${path}.${m[1]}: ${m[2]}`);
+  throw new ConfigError(`${path}: ${e.message.replace(/^moduleFromConfig: /, '')}`);
+}
+
+/** Builds one layer of a sequential config, refusing fields its toConfig() does not have. */
+function buildLayer(raw: unknown, path: string): Module {
+  if (!isObj(raw)) fail(path, 'must be an object like {"type": "ReLU"}', raw);
+  if (typeof raw.type !== 'string') fail(`${path}.type`, 'must be a layer type such as "Conv2d"', raw.type);
+  let layer: Module;
+  try {
+    layer = isSequentialType(raw.type) ? buildSequential(raw, path) : moduleFromConfig({ ...raw, type: raw.type });
+  } catch (e) {
+    if (e instanceof ConfigError && e.message.startsWith(`${path}`)) throw e;
+    layerError(e, path);
+  }
+  const known = Object.keys(layer.toConfig());
+  checkKeys(raw, path, [...new Set(['type', 'inputShape', ...known])]);
+  return layer;
+}
+
+/** Builds `{"type": "sequential", "layers": [...]}` at `path` ('config.model'). */
+export function buildSequential(m: Obj, path: string): Sequential {
+  checkKeys(m, path, ['type', 'layers', 'inputShape']);
+  if (!Array.isArray(m.layers) || m.layers.length === 0) fail(`${path}.layers`, 'must be a non-empty list of layers like {"type": "Conv2d", "inChannels": 1, "outChannels": 6, "kernelSize": 5}', m.layers);
+  const layers = m.layers.map((l: unknown, i) => buildLayer(l, `${path}.layers[${i}]`));
+  const net = new Sequential(...layers);
+  if (m.inputShape !== undefined) net.inputShape = checkInputShape(m.inputShape, `${path}.inputShape`);
+  return net;
+}
+
+/** Checks a named-builder or sequential model config without keeping the result. */
+export function checkModelConfig(m: Obj, path: string): void {
+  if (isBuilderName(m.type)) {
+    const b = MODEL_BUILDERS[m.type];
+    checkKeys(m, path, ['type', ...b.keys]);
+    b.check(m, path);
+    return;
+  }
+  buildSequential(m, path);
+}
+
+/** Builds a named-builder or sequential model config (checked by checkModelConfig). */
+export function buildNamedModel(m: Obj, path: string): Module {
+  if (isBuilderName(m.type)) {
+    try {
+      return MODEL_BUILDERS[m.type].build({ ...m });
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`${path}: ${e.message}`);
+      throw e;
+    }
+  }
+  return buildSequential(m, path);
+}
+
+/**
+ * Runs one zero sample of `inputShape` through the layers of a Sequential one by one, so a
+ * layer that does not fit what comes before it is named: `config.model.layers[5]: …`.
+ */
+export function checkLayerShapes(net: Module, inputShape: readonly number[], path: string): void {
+  if (!(net instanceof Sequential)) return;
+  noGrad(() => {
+    let h = zeros([1, ...inputShape]);
+    net.layers.forEach((layer, i) => {
+      const before = h.shape;
+      try {
+        h = layer.eval().call(h);
+      } catch (e) {
+        if (!(e instanceof BackpropError)) throw e;
+        throw new ConfigError(`${path}.layers[${i}] (${layer.constructor.name}): takes no input of shape [${before.join(', ')}] here: ${e.message}`);
+      } finally {
+        layer.train();
+      }
+    });
+  });
+}
