@@ -6,10 +6,15 @@ Runs scripts/export-resnet.ts (through node + tsx) to write, for each preset, it
 eval-mode output on a fixed input as .safetensors in a temporary directory; builds the same network
 with BasicBlock/ResNet classes written here under torchvision's names (torchvision is not needed);
 loads the state dict with strict=True (every name and shape must match) and compares torch's output
-in eval mode with ours: max |Δ| ≤ 1e-3.
+in eval mode with ours: max |Δ| ≤ 1e-3. Then the other way: a torch model with random weights and
+batch-norm statistics writes its state dict (num_batches_tracked as I64, as torch keeps it) and
+its output; our preset loads that state dict (strict) and must give the same output within 1e-3.
 Exit status 0 when every model matches, 1 otherwise.
 """
+import json
 import os
+import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -103,6 +108,47 @@ def check(name, outdir):
     return (theirs - io['output']).abs().max().item(), theirs.abs().max().item()
 
 
+def write_safetensors(path, tensors):
+    """Writes tensors as .safetensors: F32, and I64 for integer tensors (torch's num_batches_tracked)."""
+    header, chunks, offset = {}, [], 0
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        dtype = 'I64' if t.dtype == torch.int64 else 'F32'
+        raw = (t if dtype == 'I64' else t.float()).numpy().tobytes()
+        header[name] = {'dtype': dtype, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header).encode()
+    text += b' ' * (-len(text) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(text)) + text + b''.join(chunks))
+
+
+def torch_to_ours(names, outdir):
+    """Writes a random torch model's state dict and output per name, has our presets load them; returns {name: max |Δ|}."""
+    torch.manual_seed(20261202)
+    for name in names:
+        model = MODELS[name]()
+        side = 28 if name == 'small' else 64
+        shape = (2, 1 if name == 'small' else 3, side, side)
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                nn.init.uniform_(m.weight, 0.5, 1.5)
+                nn.init.normal_(m.bias, 0, 0.1)
+        with torch.no_grad():
+            model.train()
+            for _ in range(2):
+                model(torch.randn(shape))
+            model.eval()
+            x = torch.randn(shape)
+            y = model(x)
+        write_safetensors(os.path.join(outdir, f'{name}-torch.safetensors'), model.state_dict())
+        write_safetensors(os.path.join(outdir, f'{name}-torch-io.safetensors'), {'input': x, 'output': y})
+    cmd = ['node', '--conditions=source', '--import', 'tsx', os.path.join(HERE, 'export-resnet.ts'), '--load', outdir, *names]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r'^(\S+): torch state dict loads; max \|ours − torch\| = (\S+)$', out, re.M)}
+
+
 def main():
     names = sys.argv[1:] or ['small', 'resnet18']
     unknown = [n for n in names if n not in MODELS]
@@ -118,6 +164,12 @@ def main():
             good = diff <= TOLERANCE
             ok = ok and good
             print(f'{name}: state dict loads with strict=True; max |ours − torch| = {diff:.3g} (outputs up to {scale:.3g}) {"OK" if good else "MISMATCH"}')
+        back = torch_to_ours(names, outdir)
+        for name in names:
+            diff = back.get(name, float('inf'))
+            good = diff <= TOLERANCE
+            ok = ok and good
+            print(f'{name}: torch\'s state dict loads into ours with strict; max |ours − torch| = {diff:.3g} {"OK" if good else "MISMATCH"}')
     return 0 if ok else 1
 
 

@@ -13,6 +13,7 @@ import { trainSine } from '../../examples/custom-loop.js';
 import { inspectGradients } from '../../examples/inspect-gradients.js';
 import { trainDelay } from '../../examples/truncated-bptt.js';
 import { trainGan } from '../../examples/gan.js';
+import { residualVsPlain } from '../../examples/residual-vs-plain.js';
 import { manualSeed, randn } from '../../src/index.js';
 import { loadMnist } from '../../src/data/index.js';
 import { assertClose } from '../helpers.js';
@@ -141,4 +142,15 @@ test('examples/gan: a two-optimiser GAN step run by fit moves the generator mean
   assert.ok(r.scale > 0.1 && r.scale < 1.5, `learned scale ${r.scale} (data σ = 0.5)`);
   // At the equilibrium D cannot tell real from fake: its loss approaches 2·ln 2.
   assert.ok(Math.abs(r.losses[r.losses.length - 1] - 2 * Math.LN2) < 0.1, `final D loss ${r.losses[r.losses.length - 1]}`);
+});
+
+test('examples/residual-vs-plain: at 20 convolutions the residual CNN trains and the plain one stalls at the guessing loss', { timeout: 300_000 }, () => {
+  const r = residualVsPlain();
+  assert.equal(r.plain.length, 4);
+  assert.equal(r.residual.length, 4);
+  const last = (c: number[]) => c[c.length - 1];
+  // Guessing among 10 digits costs ln 10 ≈ 2.303: the plain net never gets clearly below it.
+  assert.ok(r.plain.every((l) => l > 2.2), `plain losses ${r.plain}`);
+  assert.ok(last(r.residual) < 0.5 * last(r.plain), `residual ${r.residual} vs plain ${r.plain}`);
+  assert.ok(last(r.residual) < r.residual[0] - 1, `the residual loss falls by more than 1: ${r.residual}`);
 });
