@@ -34,13 +34,13 @@ function digitPng(k: number): { path: string; label: number } {
   return { path, label: t.y.data[k] };
 }
 
-test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 93 % on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
+test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
   const out = join(dir, 'lenet');
   const r = cli('train', '--preset', 'mnist-lenet', '--epochs', '1', '--progress', 'none', '--out', out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /61706 trainable parameters/);
   const acc = accuracyOf(r.out);
-  assert.ok(acc >= 93, `test accuracy ${acc} %`);
+  assert.ok(acc >= 94, `test accuracy ${acc} %`);
 
   const e = cli('eval', out);
   assert.equal(e.code, 0, e.err);
