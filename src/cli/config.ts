@@ -150,10 +150,10 @@ export const PRESETS: Record<string, TrainConfig> = {
     ...mnistMlp,
     name: 'mnist-lenet',
     model: { type: 'lenet5' },
-    optimizer: { type: 'adam', lr: 2e-3 },
+    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
     schedule: { type: 'cosine' },
     batchSize: 32,
-    epochs: 6,
+    epochs: 8,
   },
   'fashion-lenet': {
     ...mnistMlp,
