@@ -161,10 +161,10 @@ export const PRESETS: Record<string, TrainConfig> = {
     name: 'fashion-lenet',
     data: { name: 'fashion-mnist' },
     model: { type: 'lenet5' },
-    optimizer: { type: 'adam', lr: 2e-3 },
+    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
     schedule: { type: 'cosine' },
     batchSize: 64,
-    epochs: 3,
+    epochs: 4,
   },
 };
 
