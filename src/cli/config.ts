@@ -8,6 +8,7 @@ import { zeros } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module, ModuleConfig } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/module.js';
+import { Sequential, Linear } from '../nn/layers.js';
 import { mlp, Perceptron, LogisticRegression } from '../models/index.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { checkInputShape, inputSize } from '../nn/input-shape.js';
@@ -160,10 +161,10 @@ export const PRESETS: Record<string, TrainConfig> = {
     name: 'fashion-lenet',
     data: { name: 'fashion-mnist' },
     model: { type: 'lenet5' },
-    optimizer: { type: 'adam', lr: 2e-3 },
+    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
     schedule: { type: 'cosine' },
     batchSize: 64,
-    epochs: 3,
+    epochs: 4,
   },
 };
 
@@ -286,7 +287,10 @@ export function buildModel(m: ModelConfig, dataShape: readonly number[]): Module
     case 'perceptron': return new Perceptron(values);
     case 'lenet5': case 'alexnet': case 'sequential': case 'Sequential': {
       const model = buildNamedModel(m as Obj, 'config.model');
-      model.inputShape = wanted({ inputShape: model.inputShape ? [...model.inputShape] : undefined });
+      // Without an inputShape, a net that starts with a Linear takes flat rows; any other, the data's shape.
+      const first = model instanceof Sequential ? model.layers[0] : undefined;
+      const implied = model.inputShape ?? (first instanceof Linear ? [first.inFeatures] : undefined);
+      model.inputShape = wanted({ inputShape: implied ? [...implied] : undefined });
       checkLayerShapes(model, model.inputShape, 'config.model');
       return model;
     }

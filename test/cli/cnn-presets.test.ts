@@ -61,7 +61,7 @@ test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % 
   assert.match(i.out, /trained with: .*"model":\{"type":"lenet5"\}/);
 });
 
-test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 2 epochs reaches ≥ 67 % on 2000 test images (69.65 % measured)', (t) => {
+test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 2 epochs reaches ≥ 70 % on 2000 test images (71.70 % measured)', (t) => {
   if (!existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz')) && !existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte'))) {
     t.skip(`Fashion-MNIST is not installed in ${FASHION_MNIST_DIR} (Debian: apt-get install dataset-fashion-mnist)`);
     return;
@@ -74,7 +74,7 @@ test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 2 epoc
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /4000 training samples, 2000 test samples/);
   const acc = accuracyOf(r.out);
-  assert.ok(acc >= 67, `test accuracy ${acc} %`);
+  assert.ok(acc >= 70, `test accuracy ${acc} %`);
   const i = cli('info', out);
   assert.equal(i.code, 0, i.err);
   assert.match(i.out, /classes: \["T-shirt\/top","Trouser"/);
