@@ -164,7 +164,7 @@ export const PRESETS: Record<string, TrainConfig> = {
     optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
     schedule: { type: 'cosine' },
     batchSize: 64,
-    epochs: 4,
+    epochs: 6,
   },
 };
 

