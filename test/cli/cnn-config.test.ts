@@ -4,10 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { cli, tempFolder } from './harness.js';
-import { loadMnist } from '../../src/data/index.js';
-import { manualSeed } from '../../src/index.js';
+import { cli, digitPng, tempFolder } from './harness.js';
 import { validateConfig, buildModel } from '../../src/cli/config.js';
 
 const dir = tempFolder('bp-cnn-config-');
@@ -31,19 +28,6 @@ function configFile(name: string, model: unknown, extra: Record<string, unknown>
   return path;
 }
 
-/** A PNG of the first bundled test digit, as the mnist preset splits them (light on dark, 28×28). */
-function digitPng(): { path: string; label: number } {
-  manualSeed(0);
-  const { test: t } = loadMnist({ train: 1000, test: 300 });
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    const v = Math.round(t.x.data[i] * 255);
-    png.data.set([v, v, v, 255], 4 * i);
-  }
-  const path = join(dir, 'digit.png');
-  writeFileSync(path, PNG.sync.write(png));
-  return { path, label: t.y.data[0] };
-}
 
 test('a sequential CNN from a config file trains on an MNIST subset; eval, predict (PNG) and info use the saved model', () => {
   const out = join(dir, 'tiny');
@@ -65,7 +49,7 @@ test('a sequential CNN from a config file trains on an MNIST subset; eval, predi
   assert.match(e.out, /test set: 300 samples/);
   assert.equal(Number(/accuracy ([\d.]+) %/.exec(e.out)?.[1]), acc);
 
-  const digit = digitPng();
+  const digit = digitPng(dir, { train: 1000, test: 300 });
   const p = cli('predict', out, '--input', digit.path);
   assert.equal(p.code, 0, p.err);
   assert.match(p.out, new RegExp(`^sample 0: class ${digit.label} `));

@@ -5,10 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { cli, tempFolder } from './harness.js';
-import { loadMnist, FASHION_MNIST_DIR } from '../../src/data/index.js';
-import { manualSeed } from '../../src/index.js';
+import { cli, digitPng, tempFolder } from './harness.js';
+import { FASHION_MNIST_DIR } from '../../src/data/index.js';
 import { PRESETS } from '../../src/cli/config.js';
 
 const dir = tempFolder('bp-cnn-presets-');
@@ -20,19 +18,6 @@ function accuracyOf(text: string): number {
   return Number(m[1]);
 }
 
-/** A 28×28 PNG of test digit k as the mnist preset splits the data (light on dark). */
-function digitPng(k: number): { path: string; label: number } {
-  manualSeed(0);
-  const { test: t } = loadMnist({ train: 8000, test: 2000 });
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    const v = Math.round(t.x.data[k * 784 + i] * 255);
-    png.data.set([v, v, v, 255], 4 * i);
-  }
-  const path = join(dir, `digit${k}.png`);
-  writeFileSync(path, PNG.sync.write(png));
-  return { path, label: t.y.data[k] };
-}
 
 test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
   const out = join(dir, 'lenet');
@@ -48,7 +33,7 @@ test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % 
   assert.equal(accuracyOf(e.out), acc);
 
   // The first test digit (a 7), read back from a PNG, is classified right with p > 0.5.
-  const d = digitPng(0);
+  const d = digitPng(dir, { train: 8000, test: 2000 }, 0);
   const p = cli('predict', out, '--input', d.path);
   assert.equal(p.code, 0, p.err);
   const m = new RegExp(`^sample 0: class ${d.label} \\(p = ([\\d.]+)\\)`).exec(p.out);

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { cli, tempFolder } from './harness.js';
+import { cli, digitPng, tempFolder } from './harness.js';
 import * as bp from '../../src/index.js';
 import { readDigit } from '../../src/cli/image.js';
 
@@ -22,19 +21,6 @@ function architecture(folder: string): bp.ModuleConfig {
   return (JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { architecture: bp.ModuleConfig }).architecture;
 }
 
-/** A PNG of the first bundled digit (light on dark, 28×28). */
-function digitPng(): string {
-  bp.manualSeed(0);
-  const { test: t } = bp.loadMnist({ train: 600, test: 100 });
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    const v = Math.round(t.x.data[i] * 255);
-    png.data.set([v, v, v, 255], 4 * i);
-  }
-  const path = join(dir, 'digit.png');
-  writeFileSync(path, PNG.sync.write(png));
-  return path;
-}
 
 test('train on MNIST: the model is an mlp on [1, 28, 28] and saves that input shape', () => {
   const r = cli('train', '--config', config('tiny', { model: { type: 'mlp', sizes: [784, 32, 10] } }), '--progress', 'none', '--out', run);
@@ -62,7 +48,7 @@ test('eval and predict take images, flat rows and PNG files, shaped to [N, 1, 28
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, /^test set: 100 samples$/m);
   assert.match(ev.out, /accuracy \d+\.\d\d %/);
-  const png = digitPng();
+  const png = digitPng(dir, { train: 600, test: 100 }).path;
   const p = cli('predict', run, '--input', png);
   assert.equal(p.code, 0, p.err);
   const cls = Number(/^sample 0: class (\d)/m.exec(p.out)?.[1]);
@@ -93,7 +79,7 @@ test('a model saved without inputShape (before this change) falls back to its fi
   const ev = cli('eval', folder);
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, /^test set: 100 samples$/m);
-  const p = cli('predict', folder, '--input', digitPng());
+  const p = cli('predict', folder, '--input', digitPng(dir, { train: 600, test: 100 }).path);
   assert.equal(p.code, 0, p.err);
   assert.match(p.out, /^sample 0: class \d/m);
 });
@@ -104,7 +90,7 @@ test('config.model.inputShape chooses how the data goes in; one that does not fi
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(architecture(flat).inputShape, [784]);
   assert.deepEqual((architecture(flat).layers as { type: string }[]).map((l) => l.type), ['Linear']);
-  assert.equal(cli('predict', flat, '--input', digitPng()).code, 0);
+  assert.equal(cli('predict', flat, '--input', digitPng(dir, { train: 600, test: 100 }).path).code, 0);
   const bad = cli('train', '--config', config('bad', { model: { type: 'mlp', sizes: [784, 10], inputShape: [28, 27] } }), '--progress', 'none', '--out', join(dir, 'bad'));
   assert.equal(bad.code, 2);
   assert.match(bad.err, /config.model.inputShape: \[28, 27\] has 756 values per sample, but the data has 784 \(shape \[1, 28, 28\]\)/);
