@@ -83,4 +83,15 @@ test('alexnet(): summary rows match the lecture table for a 227×227×3 input, a
   // 37,752,832; fc7 4,096·4,096+4,096 = 16,781,312; fc8 4,096·1,000+1,000 = 4,097,000; sum 62,378,344.
   assert.equal(s.total, 62378344);
   assert.equal(net.numParameters(), 62378344);
+  // …and it saves and loads (same config, every weight identical).
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-alexnet-'));
+  try {
+    bp.saveModule(net, join(dir, 'alexnet'));
+    const { model } = bp.loadModule(join(dir, 'alexnet'));
+    assert.deepEqual(model.config(), net.config());
+    const mine = net.stateDict();
+    for (const [name, t] of Object.entries(model.stateDict())) assert.deepEqual(t.data, mine[name].data, name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
