@@ -14,6 +14,8 @@ import { klDiv } from './kl.js';
 
 export type { Reduction, LossOptions } from './common.js';
 export { klDiv, klDivergence } from './kl.js';
+export { sequenceCrossEntropy } from './sequence.js';
+export type { SequenceCrossEntropyOptions } from './sequence.js';
 export type { KlDivOptions, KlDivergenceOptions } from './kl.js';
 
 /**
