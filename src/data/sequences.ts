@@ -126,16 +126,17 @@ function wholeIn(what: string, v: number, min: number, max = Number.MAX_SAFE_INT
 }
 
 /**
- * Draws `count` distinct items by calling `draw` (from the seeded generator); throws a
- * ConfigError when the task has too few different items for the request.
+ * Draws `count` distinct items, none in `exclude`, by calling `draw` (from the seeded generator);
+ * throws a ConfigError when the task has too few different items for the request.
  */
-function distinct(what: string, count: number, possible: number, draw: () => string): string[] {
-  if (count > possible) throw new ConfigError(`${what}: asked for ${count} different sequences but only ${possible} exist`);
+function distinct(what: string, count: number, possible: number, draw: () => string, exclude: ReadonlySet<string> = new Set()): string[] {
+  if (count > possible) throw new ConfigError(`${what}: asked for ${count} different sequences but only ${possible} exist${exclude.size ? ' besides the training ones' : ''}`);
   const seen = new Set<string>();
   // Rejection: when nearly all items are asked for, enumerating would be faster, but the tasks here ask for a fraction.
   for (let tries = 0; seen.size < count; tries++) {
     if (tries > 200 * count + 10000) throw new ConfigError(`${what}: could not draw ${count} different sequences; ask for fewer`);
-    seen.add(draw());
+    const s = draw();
+    if (!exclude.has(s)) seen.add(s);
   }
   return [...seen];
 }
@@ -163,19 +164,24 @@ export function parityTask(options: ParityOptions = {}): SeqTask<SeqLabels> {
   const maxLen = wholeIn('parityTask: maxLen', options.maxLen ?? 12, minLen, 30);
   let possible = 0;
   for (let l = minLen; l <= maxLen; l++) possible += 2 ** l;
-  const strings = distinct('parityTask', nTrain + nTest, possible, () => {
+  const draw = () => {
     const len = minLen + randomInt(maxLen - minLen + 1);
     let s = '';
     for (let i = 0; i < len; i++) s += randomInt(2) ? '1' : '0';
     return s;
-  });
+  };
+  // Training strings are drawn freely (short ones repeat: there are only 4 of length 2), which
+  // gives the many short examples parity is first learned from; test strings are all unseen.
+  const train = Array.from({ length: nTrain }, draw);
+  const seen = new Set(train);
+  const test = distinct('parityTask: test', nTest, possible - seen.size, draw, seen);
   const vocab = new TokenVocab('01');
   const part = (items: string[]): SeqLabels => {
     const y = new Float32Array(items.length);
     items.forEach((s, i) => (y[i] = [...s].filter((c) => c === '1').length % 2));
     return { x: padTokens(items.map((s) => vocab.encode(s)), maxLen), y: new Tensor(y, [items.length]), lengths: items.map((s) => s.length), inputs: items };
   };
-  return { train: part(strings.slice(0, nTrain)), test: part(strings.slice(nTrain)), vocab, targetVocab: vocab };
+  return { train: part(train), test: part(test), vocab, targetVocab: vocab };
 }
 
 /** Source and target strings to a SeqPairs part (targets end with END). */
