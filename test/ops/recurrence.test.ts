@@ -223,3 +223,17 @@ test('shape, kind and option errors are typed and name the shapes', () => {
   throwsWith(() => call('lstm', [1, 2], h0, c0, w, b), ValueError, /^recurrence: xProj must be a Tensor/);
   throwsWith(() => call('lstm', x, h0, c0, w, b, {}, 1), ValueError, /^recurrence: takes at most 7 arguments but was called with 8/);
 });
+
+test('T = 1,000 steps run forward and back as one node: no deep recursion, finite gradients', () => {
+  manualSeed(2);
+  const T = 1000;
+  const xProj = bp.mul(randn([2, T, 4 * 3]), 0.5).detach().requiresGrad_();
+  const wHh = bp.mul(randn([12, 3]), 0.5).detach().requiresGrad_();
+  const y = recurrence('lstm', xProj, zeros([2, 3]), zeros([2, 3]), wHh, null);
+  assert.equal(y.node?.inputs.length, 4);
+  bp.sum(bp.slice(y, T - 1, T, 1)).backward();
+  const gw = (wHh.grad as Tensor).data;
+  assert.ok(gw.every((v) => Number.isFinite(v)) && gw.some((v) => v !== 0));
+  // The loss reads only the last step; the first step's inputs still get a (finite) gradient through 999 steps.
+  assert.ok((xProj.grad as Tensor).data.every((v) => Number.isFinite(v)));
+});
