@@ -10,3 +10,4 @@ export * from './conv.js';
 export * from './pool.js';
 export * from './batchnorm.js';
 export type { IntOrTuple } from './window.js';
+export * from './recurrence.js';

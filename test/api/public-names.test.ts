@@ -32,7 +32,7 @@ const PUBLIC = [
   'maxPool2d', 'mean', 'meanAbsoluteError', 'min', 'missingKernels', 'mlp', 'moduleFromConfig',
   'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'oneHot', 'ones', 'orData', 'overrideKernel',
   'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand', 'randn',
-  'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'registerBackend',
+  'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'recurrence', 'registerBackend',
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'saveCheckpoint', 'saveModel', 'saveModule',
   'saveSafetensors', 'scalar', 'scopePath', 'setBackend', 'setDebug', 'setGradEnabled',
   'setRngState', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
