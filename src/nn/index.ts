@@ -17,3 +17,5 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, GlobalAv
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pool.js';
 export { Residual } from './residual.js';
 export type { ResidualOptions } from './residual.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';

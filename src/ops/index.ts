@@ -9,4 +9,6 @@ export * from './shape.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './batchnorm.js';
+export { embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
 export type { IntOrTuple } from './window.js';

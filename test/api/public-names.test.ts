@@ -8,7 +8,7 @@ import * as bp from '../../src/index.js';
 const PUBLIC = [
   'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'AdaptiveAvgPool2d', 'AvgPool1d',
   'AvgPool2d', 'BackpropError', 'BasicBlock', 'BatchNorm1d', 'BatchNorm2d', 'ConfigError', 'Conv1d', 'Conv2d',
-  'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
+  'CosineAnnealingLR', 'DataLoader', 'Dropout', 'ELU', 'Embedding', 'ExponentialLR', 'FASHION_MNIST_CLASSES',
   'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GlobalAvgPool',
   'GraphError', 'Identity', 'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LeakyReLU', 'Linear',
   'LogSoftmax', 'LogisticRegression', 'MAX_SEED', 'METRIC_NAMES', 'MaxPool1d', 'MaxPool2d',
@@ -20,7 +20,7 @@ const PUBLIC = [
   'backward', 'batchNorm', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'broadcastTo',
   'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat', 'confusionMatrix',
   'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy', 'decodeCheckpoint',
-  'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'encodeCheckpoint', 'encodeIdx',
+  'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
   'encodeSafetensors', 'evaluate', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
   'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend', 'getDefaultDtype',
   'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect', 'init',
