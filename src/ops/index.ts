@@ -11,4 +11,6 @@ export * from './pool.js';
 export * from './batchnorm.js';
 export { embedding } from './embedding.js';
 export type { EmbeddingOptions } from './embedding.js';
+export { sampleLogits } from './sample.js';
+export type { SampleOptions } from './sample.js';
 export type { IntOrTuple } from './window.js';

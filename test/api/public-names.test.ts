@@ -33,7 +33,7 @@ const PUBLIC = [
   'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'oneHot', 'ones', 'orData', 'overrideKernel',
   'padSequences', 'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand', 'randn',
   'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'registerBackend',
-  'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'saveCheckpoint', 'saveModel', 'saveModule',
+  'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'sampleLogits', 'saveCheckpoint', 'saveModel', 'saveModule',
   'saveSafetensors', 'scalar', 'scopePath', 'setBackend', 'setDebug', 'setGradEnabled',
   'setRngState', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
