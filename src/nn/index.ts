@@ -21,3 +21,5 @@ export { RNNCell, LSTMCell, GRUCell } from './rnn-cells.js';
 export type { CellOptions } from './rnn-cells.js';
 export { RNN, LSTM, GRU } from './rnn.js';
 export type { SeqOptions, RNNOptions, RecurrenceImpl } from './rnn.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';
