@@ -10,22 +10,13 @@ import { add, mul, sub } from '../ops/arith.js';
 import { relu, sigmoid, tanh } from '../ops/activation.js';
 import { linear } from '../ops/matmul.js';
 import { concat, reshape, slice, stack } from '../ops/shape.js';
+import type { RecurrenceKind, RecurrenceOptions } from '../ops/recurrence.js';
+import { recurrenceGates } from '../kernels/cpu/recurrence.js';
 
-/** The four recurrent cells: vanilla RNN with tanh or ReLU, LSTM (gates i,f,g,o) and GRU (gates r,z,n). */
-export type RecurrenceKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
-
-/** Options of a recurrence over the time axis. */
-export interface RecurrenceOptions {
-  /** Process the steps t = T−1 … 0 (the backward direction of a bidirectional layer); default false. */
-  reverse?: boolean;
-  /** [N, T] of 0/1: 1 = a real step, 0 = padding, where the state is carried unchanged. */
-  mask?: Tensor | null;
-}
+export type { RecurrenceKind, RecurrenceOptions };
 
 /** Number of gate blocks G stacked in W_ih and W_hh: 1 for a vanilla RNN, 4 for LSTM, 3 for GRU. */
-export function gateCount(kind: RecurrenceKind): number {
-  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-}
+export const gateCount: (kind: RecurrenceKind) => number = recurrenceGates;
 
 /** The new state of one step. */
 export interface CellState {
