@@ -14,7 +14,7 @@ const PUBLIC = [
   'LSTMCell', 'LeakyReLU', 'Linear', 'LogSoftmax', 'LogisticRegression', 'MAX_SEED', 'METRIC_NAMES',
   'MaxPool1d', 'MaxPool2d', 'McCullochPitts', 'Module', 'NanGuard', 'NonFiniteError', 'Optimizer',
   'PAD_TOKEN', 'Perceptron', 'RMSprop', 'RNN', 'RNNCell', 'ReLU', 'RemovableHandle', 'ResNet', 'Residual', 'SGD',
-  'START_TOKEN', 'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step', 'StepLR',
+  'START_TOKEN', 'Seq2Seq', 'SequenceClassifier', 'SequenceGenerator', 'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step', 'StepLR',
   'TEXT_CORPORA', 'Tanh', 'Tensor', 'TensorDataset',
   'TokenVocab', 'ValueError', 'WORDS_VOCAB', 'abs', 'accuracy', 'activation', 'activationEntry', 'activationLayer',
   'adaptiveAvgPool2d', 'add', 'additionTask', 'alexnet', 'andData', 'arange', 'argmax', 'avgPool1d', 'avgPool2d',
