@@ -4,3 +4,5 @@ export * from './metrics.js';
 export { trainStep } from './step.js';
 export { NanGuard } from './callbacks/nan-guard.js';
 export type { ProgressMode, ProgressReporter } from './progress.js';
+export { teacherForcingStep, evaluateSequences } from './teacher-forcing.js';
+export type { TeacherForcedModel } from './teacher-forcing.js';

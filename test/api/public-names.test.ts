@@ -22,7 +22,7 @@ const PUBLIC = [
   'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat', 'confusionMatrix',
   'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy', 'decodeCheckpoint',
   'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
-  'encodeSafetensors', 'evaluate', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
+  'encodeSafetensors', 'evaluate', 'evaluateSequences', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
   'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend', 'getDefaultDtype',
   'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect', 'init',
   'isActivationName', 'isDebug', 'isGradEnabled', 'isLossName', 'kernelNames', 'klDiv',
@@ -39,7 +39,7 @@ const PUBLIC = [
   'saveSafetensors', 'scalar', 'scopePath', 'sequenceCrossEntropy', 'setBackend', 'setDebug', 'setGradEnabled',
   'setRngState', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
-  'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unigramEntropy', 'unsqueeze', 'writeIdx', 'xorData',
+  'teacherForcingStep', 'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unigramEntropy', 'unsqueeze', 'writeIdx', 'xorData',
   'zeros', 'zerosLike',
 ];
 
