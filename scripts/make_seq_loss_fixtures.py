@@ -1,4 +1,4 @@
-# Generates test/fixtures/seq-loss.json: PyTorch's cross-entropy over the steps of padded sequences, for test/losses/sequence.test.ts.
+# Generates test/fixtures/seq-loss.json: PyTorch's cross-entropy over the steps of padded sequences, for test/losses/sequence-torch.test.ts.
 """
 Run with Debian's torch:  /usr/bin/python3 scripts/make_seq_loss_fixtures.py
 

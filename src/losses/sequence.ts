@@ -1,55 +1,57 @@
 /**
- * Cross-entropy over the steps of sequences: a decoder's scores s [N, T, V] against the tokens
- * it should have written [N, T]. Padded steps (the ignored index, PAD = 0 by default) add
- * nothing, to the loss or to its gradient; the mean is over the real tokens.
+ * The divergence of a many-to-many sequence model: the cross-entropy of every step's logits
+ * against that step's target, averaged over the steps that are real (not padding). For a
+ * character language model its mean is the loss in nats per character.
  */
 import { ConfigError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import type { Reduction } from './common.js';
+import { crossEntropy } from './index.js';
 
 /** Options of sequenceCrossEntropy. */
 export interface SequenceCrossEntropyOptions {
-  /** Target value of padded steps, left out of the loss (default 0, the PAD token); null counts every step. */
-  ignoreIndex?: number | null;
-  /** 'mean' over the real tokens (default), 'sum', or 'none': the loss of each step [N, T] (0 at padded steps). */
+  /** [N, T] of 0/1: steps with 0 are padding and add nothing to the loss or its gradient. */
+  mask?: Tensor;
+  /** 'mean' over the real steps (default), 'sum' over them, or 'none': the loss of each step, [N, T] (0 at padding). */
   reduction?: Reduction;
 }
 
 /**
- * −Σ log softmax(s_{n,t})[d_{n,t}] over the real steps, from logits s [N, T, V] and target
- * tokens d [N, T]. The gradient at a real step is (P − Y)/count, and 0 at a padded one.
+ * Cross-entropy −log softmax(s_t)_{y_t} of logits s [N, T, V] against class indices y [N, T],
+ * step by step: the [N·T, V] rows go through crossEntropy, so each real step's gradient is
+ * (P − Y)/(number of real steps).
  */
 export function sequenceCrossEntropy(logits: Tensor, target: Tensor, options: SequenceCrossEntropyOptions = {}): Tensor {
   if (!(logits instanceof Tensor) || !(target instanceof Tensor)) throw new ValueError('sequenceCrossEntropy: logits and target must be Tensors');
   if (logits.ndim !== 3) throw new ShapeError(`sequenceCrossEntropy: logits must be [N, T, V], got ${fmtShape(logits.shape)}`);
   const [n, t, v] = logits.shape;
   if (target.ndim !== 2 || target.shape[0] !== n || target.shape[1] !== t) {
-    throw new ShapeError(`sequenceCrossEntropy: target must be [N, T] = ${fmtShape([n, t])} for logits ${fmtShape(logits.shape)}, got ${fmtShape(target.shape)}`);
+    throw new ShapeError(`sequenceCrossEntropy: target must be class indices [${n}, ${t}] for logits ${fmtShape(logits.shape)}, got ${fmtShape(target.shape)}`);
   }
-  const ignore = options.ignoreIndex === undefined ? 0 : options.ignoreIndex;
-  if (ignore !== null && !Number.isInteger(ignore)) throw new ConfigError(`sequenceCrossEntropy: ignoreIndex must be a whole number or null, got ${String(ignore)}`);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new ConfigError(`sequenceCrossEntropy: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
   }
-  // Ignored steps pick class 0 (any valid class) with weight 0: they add nothing and get δ = 0.
-  const weight = new Float32Array(n * t);
-  const classes = new Float32Array(n * t);
-  let count = 0;
-  for (let i = 0; i < n * t; i++) {
-    const d = target.data[i];
-    if (ignore !== null && d === ignore) continue;
-    if (!Number.isInteger(d) || d < 0 || d >= v) throw new ValueError(`sequenceCrossEntropy: target ${i} (row ${Math.floor(i / t)}, step ${i % t}) is ${d}, but tokens must be whole numbers in [0, ${v - 1}]`);
-    weight[i] = 1;
-    classes[i] = d;
-    count++;
+  const mask = options.mask;
+  if (mask === undefined) {
+    const perStep = crossEntropy(ops.reshape(logits, [n * t, v]), ops.reshape(target, [n * t]), { reduction: reduction === 'none' ? 'none' : reduction });
+    return reduction === 'none' ? ops.reshape(perStep, [n, t]) : perStep;
   }
-  // −log p of the right token = −s_y + log Σ_j e^{s_j}, through the stable logSoftmax.
-  const logP = ops.logSoftmax(ops.reshape(logits, [n * t, v]), 1);
-  const picked = ops.reshape(ops.gather(logP, 1, new Tensor(classes, [n * t, 1])), [n * t]);
-  const kept = ops.mul(ops.neg(picked), new Tensor(weight, [n * t]));
-  if (reduction === 'none') return ops.reshape(kept, [n, t]);
-  const total = ops.sum(kept);
-  return reduction === 'sum' ? total : ops.div(total, Math.max(count, 1));
+  if (!(mask instanceof Tensor) || mask.ndim !== 2 || mask.shape[0] !== n || mask.shape[1] !== t) {
+    throw new ShapeError(`sequenceCrossEntropy: mask must be [${n}, ${t}] of 0/1 for logits ${fmtShape(logits.shape)}, got ${mask instanceof Tensor ? fmtShape(mask.shape) : String(mask)}`);
+  }
+  let real = 0;
+  for (const m of mask.data) {
+    if (m !== 0 && m !== 1) throw new ValueError(`sequenceCrossEntropy: mask values must be 0 or 1, got ${m}`);
+    real += m;
+  }
+  // A padded step may hold any index (often 0 or −1): point it at class 0 so it is a valid row, then mask it out.
+  const safeTarget = new Tensor(target.data.map((y, i) => (mask.data[i] === 0 ? 0 : y)), [n * t]);
+  const perStep = ops.mul(crossEntropy(ops.reshape(logits, [n * t, v]), safeTarget, { reduction: 'none' }), ops.reshape(mask, [n * t]));
+  if (reduction === 'none') return ops.reshape(perStep, [n, t]);
+  const total = ops.sum(perStep);
+  if (reduction === 'sum') return total;
+  if (real === 0) throw new ValueError('sequenceCrossEntropy: the mask has no real step to average over');
+  return ops.div(total, real);
 }

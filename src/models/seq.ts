@@ -75,6 +75,19 @@ function paddingMask(x: Tensor, pad: number): Tensor | null {
   return padded ? new Tensor(m, x.shape) : null;
 }
 
+/** Each row's real tokens in reverse order, the padding still at the end: [a, b, c, PAD] → [c, b, a, PAD]. */
+function reversedTokens(x: Tensor): Tensor {
+  const [n, t] = x.shape;
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < n; i++) {
+    const row = x.data.subarray(i * t, (i + 1) * t);
+    let len = t;
+    while (len > 0 && row[len - 1] === PAD_TOKEN) len--;
+    for (let j = 0; j < len; j++) out[i * t + j] = row[len - 1 - j];
+  }
+  return new Tensor(out, x.shape);
+}
+
 /** The last layer's final state(s) side by side: h [L·D, N, H] → [N, D·H]. */
 function topState(h: Tensor, numLayers: number, dirs: number): Tensor {
   const top = ops.slice(h, (numLayers - 1) * dirs, numLayers * dirs, 0); // [D, N, H]
@@ -266,6 +279,11 @@ function decodeOptions(what: string, o: DecodeOptions, fallback: number): [numbe
   return [maxLen, o.temperature];
 }
 
+/** The mask [N, T] of target tokens that count: 1 for a real token or END, 0 for PAD. */
+function realTokens(target: Tensor): Tensor {
+  return new Tensor(Float32Array.from(target.data, (v) => (v === PAD_TOKEN ? 0 : 1)), target.shape);
+}
+
 /** Token rows equal to targets up to END: the share of rows right in every token. */
 function exactShare(decoded: number[][], target: Tensor): number {
   const [n, t] = target.shape;
@@ -324,7 +342,7 @@ abstract class DecodingModel extends Module<[x: Tensor, target?: Tensor], Tensor
 
   /** The teacher-forced training loss: cross-entropy of every target token (END included, PAD left out). */
   trainingLoss(x: Tensor, target: Tensor): Tensor {
-    return sequenceCrossEntropy(this.call(x, target), target);
+    return sequenceCrossEntropy(this.call(x, target), target, { mask: realTokens(target) });
   }
 
   /** Share of inputs whose greedy output equals the target exactly (every token, and no more). */
@@ -439,6 +457,11 @@ export interface Seq2SeqOptions {
   dropout?: number;
   /** Also feed the encoder's final (top-layer) state beside every decoder input (default false). */
   feedContext?: boolean;
+  /**
+   * Read each source backwards (default false), as Sutskever et al. (2014) did: the first target
+   * tokens then sit close to the source tokens they depend on (for "12+345" → "357" the last digits).
+   */
+  reverseSource?: boolean;
   /** Most tokens written when decoding (default 32). */
   maxLen?: number;
 }
@@ -460,6 +483,7 @@ export class Seq2Seq extends DecodingModel {
   readonly numLayers: number;
   readonly dropout: number;
   readonly feedContext: boolean;
+  readonly reverseSource: boolean;
   readonly maxLen: number;
 
   constructor(options: Seq2SeqOptions) {
@@ -474,6 +498,7 @@ export class Seq2Seq extends DecodingModel {
     this.numLayers = whole(what, 'numLayers', options.numLayers ?? 1);
     this.dropout = options.dropout ?? 0;
     this.feedContext = options.feedContext ?? false;
+    this.reverseSource = options.reverseSource ?? false;
     this.maxLen = whole(what, 'maxLen', options.maxLen ?? 32);
     const layers = { numLayers: this.numLayers, dropout: this.dropout };
     this.encoderEmbedding = this.registerModule('encoderEmbedding', new Embedding(this.srcVocab, this.embeddingDim, { paddingIdx: PAD_TOKEN }));
@@ -484,6 +509,7 @@ export class Seq2Seq extends DecodingModel {
   /** The encoder's final state after each source's last real token: the summary the decoder starts from. */
   encode(src: Tensor): State {
     checkTokens('Seq2Seq: source', src);
+    if (this.reverseSource) src = reversedTokens(src);
     const mask = paddingMask(src, PAD_TOKEN);
     return runRecurrent(this.encoder, this.encoderEmbedding.call(src), null, mask ? { mask } : undefined)[1];
   }
@@ -502,7 +528,7 @@ export class Seq2Seq extends DecodingModel {
   override toConfig(): ModuleConfig {
     return {
       type: 'Seq2Seq', srcVocab: this.srcVocab, tgtVocab: this.tgtVocab, embeddingDim: this.embeddingDim, hiddenSize: this.hiddenSize,
-      cell: this.cell, numLayers: this.numLayers, dropout: this.dropout, feedContext: this.feedContext, maxLen: this.maxLen,
+      cell: this.cell, numLayers: this.numLayers, dropout: this.dropout, feedContext: this.feedContext, reverseSource: this.reverseSource, maxLen: this.maxLen,
     };
   }
 }
@@ -541,5 +567,5 @@ registerModuleType('SequenceGenerator', (c) => new SequenceGenerator({
 registerModuleType('Seq2Seq', (c) => new Seq2Seq({
   srcVocab: intOpt(c, 'srcVocab'), tgtVocab: optInt(c, 'tgtVocab'), embeddingDim: optInt(c, 'embeddingDim'), hiddenSize: optInt(c, 'hiddenSize'),
   cell: optStr<CellType>(c, 'cell'), numLayers: optInt(c, 'numLayers'), dropout: numOpt(c, 'dropout', 0),
-  feedContext: optBool(c, 'feedContext'), maxLen: optInt(c, 'maxLen'),
+  feedContext: optBool(c, 'feedContext'), reverseSource: optBool(c, 'reverseSource'), maxLen: optInt(c, 'maxLen'),
 }));

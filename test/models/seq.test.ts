@@ -104,6 +104,18 @@ test('Seq2Seq: greedy decoding writes the argmax of the scores it gets when fed 
   assert.ok(m.training, 'decoding put training mode back');
 });
 
+test('Seq2Seq reverseSource: the encoder reads each source backwards, padding still at the end', () => {
+  manualSeed(6);
+  const m = new Seq2Seq({ srcVocab: 8, hiddenSize: 5, embeddingDim: 3, reverseSource: true });
+  const plain = moduleFromConfig<Seq2Seq>({ ...m.config(), reverseSource: false });
+  plain.loadStateDict(m.stateDict());
+  const tgt = tokens([[3, END_TOKEN], [4, END_TOKEN]]);
+  const a = noGrad(() => m.call(tokens([[3, 4, 5], [6, 7]]), tgt));
+  const b = noGrad(() => plain.call(tokens([[5, 4, 3], [7, 6]]), tgt));
+  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  assert.equal(m.config().reverseSource, true);
+});
+
 test('SequenceGenerator: the vector sets h0 and/or is fed every step; sampling is seeded; configs rebuild it', () => {
   for (const condition of ['state', 'input', 'both'] as const) {
     manualSeed(5);
