@@ -147,6 +147,42 @@ export const PRESETS: Record<string, TrainConfig> = {
     metrics: ['accuracy'],
     seed: 0,
   },
+  // The sequence modes (PAD-padded tokens; vocabSize/srcVocab count PAD, START and END too).
+  parity: {
+    name: 'parity',
+    data: { name: 'parity', train: 2000, test: 500 },
+    model: { type: 'sequenceClassifier', vocabSize: 5, embeddingDim: 8, hiddenSize: 32, numClasses: 2, cell: 'gru' },
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 0.01 },
+    batchSize: 16,
+    epochs: 4,
+    metrics: ['accuracy'],
+    seed: 0,
+  },
+  reverse: {
+    name: 'reverse',
+    data: { name: 'reverse', train: 6000, test: 500 },
+    model: { type: 'seq2seq', srcVocab: 14, embeddingDim: 32, hiddenSize: 64, cell: 'lstm' },
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 0.01 },
+    batchSize: 32,
+    epochs: 3,
+    metrics: ['accuracy'],
+    clipGradNorm: 1,
+    seed: 0,
+  },
+  addition: {
+    name: 'addition',
+    data: { name: 'addition', train: 6000, test: 500, digits: 2 },
+    model: { type: 'seq2seq', srcVocab: 14, embeddingDim: 32, hiddenSize: 128, cell: 'lstm', reverseSource: true },
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 0.01 },
+    batchSize: 32,
+    epochs: 10,
+    metrics: ['accuracy'],
+    clipGradNorm: 1,
+    seed: 0,
+  },
   'mnist-lenet': {
     ...mnistMlp,
     name: 'mnist-lenet',
@@ -295,6 +331,12 @@ export function buildModel(m: ModelConfig, dataShape: readonly number[]): Module
       return model;
     }
     default: {
+      if (isBuilderName(m.type)) {
+        // A builder without a case of its own (the sequence models) takes the data's shape: [T] tokens.
+        const built = buildNamedModel(m as Obj, 'config.model');
+        built.inputShape ??= [...dataShape];
+        return built;
+      }
       const model = moduleFromConfig(m as ModuleConfig);
       // A saved architecture without an inputShape takes what its first Linear implies, else the data's shape.
       if (!model.inputShape) model.inputShape = modelInputShape(model)?.shape ?? dataShape;

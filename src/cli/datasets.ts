@@ -17,6 +17,8 @@ export interface LoadedData {
   classes?: string[];
   /** Feature statistics the inputs were standardised with (CSV), to apply again at prediction time. */
   standardizer?: data.StandardizerState;
+  /** For token sequences: the symbols after PAD, START and END (a TokenVocab's toJSON), to read and write text at prediction time. */
+  tokens?: string;
 }
 
 /** One data set: C is its config without `name`. */
@@ -150,6 +152,36 @@ export const DATASETS = {
   spirals: cloud('spirals', 'two interleaved spirals', data.spirals),
   circles: cloud('circles', 'two concentric circles', data.circles),
   moons: cloud('moons', 'two interleaved half-moons', data.moons),
+  parity: dataset<SeqFields>({
+    description: 'bit strings (2–12 bits, PAD-padded) → odd or even number of 1s; the test strings are unseen',
+    keys: ['train', 'test', 'minLen', 'maxLen'],
+    spec: 'parity',
+    fromSpec: () => ({}),
+    check: (d, path) => checkSeqFields(d, path, 30),
+    load: (d) => {
+      const t = data.parityTask(d);
+      return { train: t.train, test: t.test, classes: ['even', 'odd'], tokens: t.vocab.toJSON() };
+    },
+  }),
+  reverse: dataset<SeqFields>({
+    description: 'digit strings (3–6 digits) → the same reversed, "1234" → "4321"; the test strings are unseen',
+    keys: ['train', 'test', 'minLen', 'maxLen'],
+    spec: 'reverse',
+    fromSpec: () => ({}),
+    check: (d, path) => checkSeqFields(d, path, 20),
+    load: (d) => seqPairs(data.reverseTask(d)),
+  }),
+  addition: dataset<Counts & { digits?: number }>({
+    description: 'sums written as text → their value, "12+345" → "357" (terms of up to `digits` digits); the test sums are unseen',
+    keys: ['train', 'test', 'digits'],
+    spec: 'addition',
+    fromSpec: () => ({}),
+    check: (d, path) => {
+      checkCounts(d, path);
+      num(d, 'digits', path, { min: 1, max: 7, int: true, optional: true });
+    },
+    load: (d) => seqPairs(data.additionTask(d)),
+  }),
   csv: dataset<{ path: string; labelColumn?: string | number; testFraction?: number; standardize?: boolean }>({
     description: 'a CSV file of numbers with a label column (default: the last)',
     keys: ['path', 'labelColumn', 'testFraction', 'standardize'],
@@ -166,6 +198,22 @@ export const DATASETS = {
     load: loadCsvData,
   }),
 } as const;
+
+/** Fields of the sequence tasks: sequence counts and lengths. */
+type SeqFields = Counts & { minLen?: number; maxLen?: number };
+
+/** Checks counts and minLen ≤ maxLen ≤ most. */
+function checkSeqFields(d: Obj, path: string, most: number): void {
+  checkCounts(d, path);
+  const lo = num(d, 'minLen', path, { min: 1, max: most, int: true, optional: true });
+  const hi = num(d, 'maxLen', path, { min: 1, max: most, int: true, optional: true });
+  if (lo !== undefined && hi !== undefined && lo > hi) fail(`${path}.maxLen`, `must be at least minLen (${lo})`, hi);
+}
+
+/** An encoder–decoder task's parts: source tokens → target tokens, with the symbols to read and write them. */
+function seqPairs(t: data.SeqTask<data.SeqPairs>): LoadedData {
+  return { train: t.train, test: t.test, tokens: t.vocab.toJSON() };
+}
 
 /** A CSV file split into train and test, standardised with the training part's statistics. */
 function loadCsvData(d: { path: string; labelColumn?: string | number; testFraction?: number; standardize?: boolean }): LoadedData {

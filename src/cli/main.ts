@@ -35,6 +35,7 @@ import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
 import { acquireRunLock } from './lock.js';
 import { tensorFileInfo } from './info.js';
+import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -181,7 +182,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
-  const extraMeta = { ...(classes ? { classes } : {}), ...(standardizer ? { standardizer } : {}) };
+  const extraMeta = { ...(classes ? { classes } : {}), ...(standardizer ? { standardizer } : {}), ...(loaded.tokens ? { tokens: loaded.tokens } : {}) };
   const started = Date.now();
 
   if (model instanceof Perceptron) {
@@ -207,13 +208,16 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   const scheduler = buildSchedule(config.schedule, optimizer, config.epochs);
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
   // --debug: the first op whose forward or backward makes a NaN/Inf stops the run, named.
+  // An encoder–decoder trains by teacher forcing (the targets are its decoder's inputs) and is scored at the end.
+  const seq2seq = isTeacherForced(model);
   const history = (flags.debug ? detectAnomaly : <T>(f: () => T) => f())(() => fit(model, train, {
     loss: config.loss,
     optimizer,
     scheduler,
     epochs: config.epochs,
     batchSize: config.batchSize,
-    metrics: config.metrics,
+    metrics: seq2seq ? [] : config.metrics,
+    trainStep: seq2seq ? teacherForcingStep : undefined,
     validationData: validation,
     stop: config.stop,
     earlyStopping: config.earlyStopping,
@@ -225,7 +229,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     resumeFrom: flags.resume,
   }));
   const seconds = (Date.now() - started) / 1000;
-  const final = evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
+  const final = seq2seq ? evaluateSequences(model, test ?? train) : evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
   const which = test ? 'test' : 'training';
   io.out(`trained ${history.epochs.length} epoch(s), ${history.steps} steps, in ${seconds.toFixed(1)} s${history.stopReason === 'epochs' ? '' : ` — stopped: ${history.message}`}`);
   io.out(formatMetrics(which, final));
@@ -239,6 +243,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
 function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor): void {
+  if (isTeacherForced(model)) return checkSequenceRun(config); // its outputs are tokens, one per step
   if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
   const shape = model.inputShape ?? [];
   const inFeatures = shape.reduce((a, b) => a * b, 1);
@@ -296,6 +301,11 @@ function evalCommand(modelPath: string, flags: { data?: string; seed?: string },
   const loss = (config.loss ?? 'crossEntropy') as LossName;
   lossByName(loss);
   const x = shapeInputs(model, set.x, 'eval');
+  if (isTeacherForced(model)) {
+    const r = evaluateSequences(model, { x, y: set.y });
+    io.out(`${which}: ${set.x.shape[0]} sequences\nloss ${r.loss.toFixed(4)} per target token (teacher-forced), ${(r.accuracy * 100).toFixed(2)} % written exactly right`);
+    return 0;
+  }
   const classification = (config.metrics ?? ['accuracy']).includes('accuracy');
   io.out(`${which}: ${set.x.shape[0]} samples`);
   if (!classification) {
@@ -346,6 +356,10 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json or .csv file, or a PNG/PGM image of a digit)');
   const { model, config, meta } = loadForCli(modelPath);
   const { classes: names, standardize } = trainedWith(meta);
+  if (typeof meta.tokens === 'string') {
+    const done = predictTexts(model, meta.tokens, flags.input, names, io.out);
+    if (done !== null) return done;
+  }
   const labelColumn = config.data?.name === 'csv' ? config.data.labelColumn : undefined;
   const x = shapeInputs(model, standardize(readInputs(flags.input, labelColumn)), 'predict');
   const out = predict(model, x);

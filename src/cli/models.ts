@@ -8,6 +8,7 @@ import { ConfigError, BackpropError } from '../errors.js';
 import { moduleFromConfig, type Module } from '../nn/module.js';
 import { Sequential } from '../nn/layers.js';
 import { lenet5, alexnet } from '../models/cnn.js';
+import { SequenceClassifier, Seq2Seq, type SequenceClassifierOptions, type Seq2SeqOptions } from '../models/seq.js';
 import { checkInputShape } from '../nn/input-shape.js';
 import { ACTIVATION_NAMES } from '../nn/activations.js';
 import { noGrad } from '../autograd/graph.js';
@@ -33,6 +34,29 @@ export const MODEL_BUILDERS: Record<string, BuilderEntry> = {
       if (m.inputShape !== undefined) checkInputShape(m.inputShape, `${path}.inputShape`);
     },
     build: (m) => lenet5(m as Parameters<typeof lenet5>[0]),
+  },
+  sequenceClassifier: {
+    description: 'many-to-one: Embedding → RNN/LSTM/GRU → Linear on the final state (PAD tokens skipped)',
+    keys: ['vocabSize', 'embeddingDim', 'hiddenSize', 'numClasses', 'cell', 'numLayers', 'bidirectional', 'dropout'],
+    check: (m, path) => {
+      checkRecurrentFields(m, path);
+      num(m, 'vocabSize', path, { min: 4, max: 1_000_000, int: true });
+      num(m, 'numClasses', path, { min: 1, max: 1_000_000, int: true });
+      if (m.bidirectional !== undefined && typeof m.bidirectional !== 'boolean') fail(`${path}.bidirectional`, 'must be true or false', m.bidirectional);
+    },
+    build: (m) => new SequenceClassifier(m as unknown as SequenceClassifierOptions),
+  },
+  seq2seq: {
+    description: 'encoder–decoder: the encoder\'s final state starts the decoder; teacher forcing in training, greedy decoding in use',
+    keys: ['srcVocab', 'tgtVocab', 'embeddingDim', 'hiddenSize', 'cell', 'numLayers', 'dropout', 'feedContext', 'reverseSource', 'maxLen'],
+    check: (m, path) => {
+      checkRecurrentFields(m, path);
+      num(m, 'srcVocab', path, { min: 4, max: 1_000_000, int: true });
+      num(m, 'tgtVocab', path, { min: 4, max: 1_000_000, int: true, optional: true });
+      num(m, 'maxLen', path, { min: 1, max: 10_000, int: true, optional: true });
+      for (const k of ['feedContext', 'reverseSource']) if (m[k] !== undefined && typeof m[k] !== 'boolean') fail(`${path}.${k}`, 'must be true or false', m[k]);
+    },
+    build: (m) => new Seq2Seq(m as unknown as Seq2SeqOptions),
   },
   alexnet: {
     description: 'AlexNet for 227×227×3 inputs (5 conv, 3 FC layers)',
@@ -134,4 +158,12 @@ export function checkLayerShapes(net: Module, inputShape: readonly number[], pat
       }
     });
   });
+}
+
+/** Checks the fields every sequence model has: cell, sizes, layers, dropout. */
+function checkRecurrentFields(m: Obj, path: string): void {
+  oneOf(m, 'cell', path, ['rnn', 'lstm', 'gru'] as const, true);
+  for (const k of ['embeddingDim', 'hiddenSize', 'numLayers']) num(m, k, path, { min: 1, max: 4096, int: true, optional: true });
+  const p = num(m, 'dropout', path, { min: 0, optional: true });
+  if (p !== undefined && p >= 1) fail(`${path}.dropout`, 'must be below 1', p);
 }
