@@ -15,6 +15,8 @@ import { klDiv } from './kl.js';
 export type { Reduction, LossOptions } from './common.js';
 export { klDiv, klDivergence } from './kl.js';
 export type { KlDivOptions, KlDivergenceOptions } from './kl.js';
+export { sequenceCrossEntropy } from './sequence.js';
+export type { SequenceCrossEntropyOptions } from './sequence.js';
 
 /**
  * L2 divergence ½‖Y − d‖² per sample (summed over features), whose gradient is Y − d;

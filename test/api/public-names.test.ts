@@ -34,7 +34,7 @@ const PUBLIC = [
   'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand', 'randn',
   'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'registerBackend',
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'saveCheckpoint', 'saveModel', 'saveModule',
-  'saveSafetensors', 'scalar', 'scopePath', 'setBackend', 'setDebug', 'setGradEnabled',
+  'saveSafetensors', 'scalar', 'scopePath', 'sequenceCrossEntropy', 'setBackend', 'setDebug', 'setGradEnabled',
   'setRngState', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
   'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unsqueeze', 'writeIdx', 'xorData',
