@@ -4,7 +4,7 @@
 # It clones HEAD into a temporary folder (no node_modules, no dist/), makes a consumer project
 # beside it, installs the clone there (preferring the local npm cache, so it runs offline when
 # the cache holds the packages), and checks that
-#   (a) ESM  `import { tensor } from 'backprop'` works,
+#   (a) ESM  `import { tensor } from 'backprop'` works, and the bundled text corpus loads,
 #   (b) CommonJS `require('backprop')` works,
 #   (c) the published .d.ts compile in a strict consumer project without @types/node and
 #       without skipLibCheck,
@@ -43,6 +43,12 @@ const s = tensor([[1, 2], [3, 4]]).sum().item();
 if (s !== 10) throw new Error('sum is ' + s);
 if (mlp([2, 3, 1]).numParameters() !== 13) throw new Error('mlp parameters');
 console.log('  import ok: sum 10, mlp([2, 3, 1]) has 13 parameters');
+"
+node --input-type=module -e "
+import { loadText } from 'backprop';
+const text = loadText('pride-and-prejudice');
+if (!text.startsWith('PRIDE AND PREJUDICE')) throw new Error('the bundled corpus starts with ' + JSON.stringify(text.slice(0, 20)));
+console.log('  corpus ok: loadText read ' + text.length + ' characters from the installed package');
 "
 
 step "(b) CommonJS require"

@@ -24,3 +24,5 @@ export {
 export type { IdxType, IdxArray, IdxData, IdxDatasetOptions } from './idx.js';
 export { loadCsv } from './csv.js';
 export type { CsvOptions, CsvData } from './csv.js';
+export { TEXT_CORPORA, loadText, CharVocab, unigramEntropy, padSequences } from './text.js';
+export type { TextCorpus, CharVocabJSON, PadOptions, PaddedBatch } from './text.js';

@@ -11,6 +11,7 @@ import * as optim from './cpu/optim.js';
 import * as conv from './cpu/conv.js';
 import * as pool from './cpu/pool.js';
 import * as batchnorm from './cpu/batchnorm.js';
+import * as recurrence from './cpu/recurrence.js';
 import { BackpropError } from '../errors.js';
 
 /** The portable TypeScript kernels: the reference every other backend is checked against. */
@@ -43,6 +44,7 @@ export const cpuKernels = Object.freeze({
   adaptiveAvgPool2d: pool.adaptiveAvgPool2d,
   batchNormStats: batchnorm.batchNormStats,
   batchNorm: batchnorm.batchNorm,
+  recurrenceStep: recurrence.recurrenceStep,
   // backward
   sumToShape: elementwise.sumToShape,
   unaryGrad: elementwise.unaryGrad,
@@ -66,6 +68,7 @@ export const cpuKernels = Object.freeze({
   avgPool2dGrad: pool.avgPool2dGrad,
   adaptiveAvgPool2dGrad: pool.adaptiveAvgPool2dGrad,
   batchNormGrad: batchnorm.batchNormGrad,
+  recurrenceStepGrad: recurrence.recurrenceStepGrad,
   // accumulation and optimiser updates
   addInPlace: elementwise.addInPlace,
   addRowInPlace: elementwise.addRowInPlace,

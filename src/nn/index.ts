@@ -17,3 +17,9 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, GlobalAv
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pool.js';
 export { Residual } from './residual.js';
 export type { ResidualOptions } from './residual.js';
+export { RNNCell, LSTMCell, GRUCell } from './rnn-cells.js';
+export type { CellOptions } from './rnn-cells.js';
+export { RNN, LSTM, GRU } from './rnn.js';
+export type { SeqOptions, RNNOptions, RecurrenceImpl } from './rnn.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';

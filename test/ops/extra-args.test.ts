@@ -22,7 +22,7 @@ const cases: [string, unknown, unknown[]][] = [
   ['squeeze', bp.squeeze, [x, 0]], ['permute', bp.permute, [x, [1, 0]]], ['transpose', bp.transpose, [x, 0, 1]],
   ['slice', bp.slice, [x, 0, 1, 1]], ['indexSelect', bp.indexSelect, [x, 1, [0]]], ['gather', bp.gather, [x, 1, idx]],
   ['concat', bp.concat, [[x, x], 0]], ['stack', bp.stack, [[x, x], 0]], ['clone', bp.clone, [x]],
-  ['broadcastTo', bp.broadcastTo, [x, [2, 2, 3]]],
+  ['broadcastTo', bp.broadcastTo, [x, [2, 2, 3]]], ['embedding', bp.embedding, [tensor([1, 0]), x, {}]],
 ];
 
 test('every op runs with its full argument list and refuses one more, naming itself and the count', () => {

@@ -14,7 +14,7 @@ test('package.json: ESM and CommonJS entries, types first, no devDependency need
   assert.equal(pkg.exports['.'].require, './cjs/index.cjs');
   assert.equal(pkg.scripts.prepare, 'npm run build');
   assert.equal(pkg.scripts.build, 'node scripts/build.mjs');
-  assert.deepEqual(pkg.files, ['dist', 'cjs', 'README.md']);
+  assert.deepEqual(pkg.files, ['dist', 'cjs', 'data', 'README.md']);
 });
 
 test('npm install of a fresh clone works from another project: import, require, types, command', { timeout: 300_000 }, (t) => {
@@ -25,6 +25,7 @@ test('npm install of a fresh clone works from another project: import, require, 
   }
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /import ok: sum 10, mlp\(\[2, 3, 1\]\) has 13 parameters/);
+  assert.match(r.stdout, /corpus ok: loadText read 74570 characters from the installed package/);
   assert.match(r.stdout, /require ok: mean 2, \d+ exports/);
   assert.match(r.stdout, /types ok/);
   assert.match(r.stdout, /backprop --version: \d+\.\d+\.\d+/);
