@@ -3,3 +3,4 @@ export * from './classic.js';
 export * from './persist.js';
 export * from './cnn.js';
 export * from './resnet.js';
+export * from './char-rnn.js';

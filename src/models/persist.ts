@@ -1,10 +1,11 @@
 /** Saving a Module (architecture JSON + safetensors weights) and loading it back without the code that built it. */
 import { BackpropError, FileFormatError } from '../errors.js';
-import { moduleFromConfig, type Module, type ModuleConfig } from '../nn/module.js';
+import { moduleFromConfig, type AnyModule, type Module, type ModuleConfig } from '../nn/module.js';
 import { saveModel, loadModelFiles, modelPaths, type ModelPaths } from '../io/model.js';
 import type { JsonValue } from '../io/json.js';
 import { withAllocationLimit } from '../tensor/limits.js';
 import './classic.js'; // registers the classic models' types
+import './char-rnn.js'; // registers CharRNN
 import './resnet.js'; // registers ResNet and BasicBlock
 import '../nn/conv.js'; // registers the convolution, pooling and residual layers' types
 import '../nn/pool.js';
@@ -18,7 +19,7 @@ import '../nn/batchnorm.js';
 const BUILD_SLACK = 1 << 16;
 
 /** Saves a module's architecture and weights as `<base>.json` + `<base>.safetensors`; killed at any point, the pair loads as the old or new model. */
-export function saveModule(model: Module, base: string, metadata: Record<string, unknown> = {}): ModelPaths {
+export function saveModule(model: AnyModule, base: string, metadata: Record<string, unknown> = {}): ModelPaths {
   return saveModel(base, { architecture: model.config(), stateDict: model.stateDict(), metadata });
 }
 
