@@ -202,16 +202,16 @@ function loadCsvData(d: { path: string; labelColumn?: string | number; testFract
 }
 
 /** The bundled corpus text data uses when none is named. */
-const DEFAULT_CORPUS = 'pride-and-prejudice';
+export const DEFAULT_CORPUS = 'pride-and-prejudice';
 
 /** Fields of the text data set. */
-type TextFields = { corpus?: string; seqLen?: number; stride?: number; maxChars?: number; testFraction?: number };
+export type TextFields = { corpus?: string; seqLen?: number; stride?: number; maxChars?: number; testFraction?: number };
 
 /**
  * Windows of `seqLen` characters of `ids`, every `stride` characters, each with the characters
  * one step later as targets (the next character of every position): x, y [windows, seqLen].
  */
-function textWindows(ids: readonly number[], seqLen: number, stride: number): { x: Tensor; y: Tensor } {
+export function textWindows(ids: readonly number[], seqLen: number, stride: number): { x: Tensor; y: Tensor } {
   const count = ids.length - 1 < seqLen ? 0 : Math.floor((ids.length - 1 - seqLen) / stride) + 1;
   const x = new Float32Array(count * seqLen);
   const y = new Float32Array(count * seqLen);
@@ -225,16 +225,21 @@ function textWindows(ids: readonly number[], seqLen: number, stride: number): { 
 }
 
 /** A bundled corpus by name, or a UTF-8 text file by path. */
-function readCorpus(corpus: string): string {
+export function readCorpus(corpus: string): string {
   if (Object.hasOwn(data.TEXT_CORPORA, corpus)) return data.loadText(corpus);
   if (!existsSync(corpus)) throw new ConfigError(`config.data.corpus: '${corpus}' is neither a bundled corpus (${Object.keys(data.TEXT_CORPORA).join(', ')}) nor a text file`);
   return readFileSync(corpus, 'utf8');
 }
 
+/** The text of a text data config: its corpus, cut to maxChars. */
+export function readText(d: TextFields): string {
+  const text = readCorpus(d.corpus ?? DEFAULT_CORPUS);
+  return d.maxChars === undefined ? text : [...text].slice(0, d.maxChars).join('');
+}
+
 /** Text split into a training head and a held-out tail, both cut into windows → next characters. */
 function loadTextData(d: TextFields): LoadedData {
-  let text = readCorpus(d.corpus ?? DEFAULT_CORPUS);
-  if (d.maxChars !== undefined) text = [...text].slice(0, d.maxChars).join('');
+  const text = readText(d);
   const seqLen = d.seqLen ?? 64;
   const vocab = data.CharVocab.fromText(text);
   const ids = vocab.encode(text);

@@ -17,9 +17,9 @@ import type { TrainContext, XY, Callback, EpochLogs } from '../train/types.js';
 import type { ProgressMode } from '../train/progress.js';
 import { detectAnomaly } from '../autograd/debug.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
-import type { CharVocab } from '../data/text.js';
 import { Tensor } from '../tensor/tensor.js';
-import { loadData, DATASETS, type DataConfig } from './datasets.js';
+import { loadData, readText, textWindows, DATASETS, type DataConfig } from './datasets.js';
+import { unigramEntropy, type CharVocab } from '../data/text.js';
 import { buildOptimizer, buildSchedule, type TrainConfig, type SampleConfig } from './config.js';
 import { curveSvg } from './curve.js';
 import { buildCharRnn } from './models.js';
@@ -156,10 +156,23 @@ function missingChars(text: string, vocab: CharVocab): string[] {
 
 /**
  * `backprop eval` of a language model: its loss in nats per character on the held-out tail of
- * text data (re-encoded in the model's own vocabulary).
+ * the text it was trained on, or on the whole of a text given with --data (`given`), in windows
+ * of its training length. Characters are encoded in the model's own vocabulary.
  */
-export function evalLanguageModel(model: CharRNN, dataCfg: DataConfig | undefined, io: LmIO): number {
+export function evalLanguageModel(model: CharRNN, dataCfg: DataConfig | undefined, given: boolean, io: LmIO): number {
   if (!dataCfg || dataCfg.name !== 'text') throw new ConfigError(`eval: a language model is scored on text data (--data ${DATASETS.text.spec}), got ${dataCfg ? `'${dataCfg.name}'` : 'none'}`);
+  if (given) {
+    const text = readText(dataCfg);
+    const unseen = missingChars(text, model.vocab);
+    if (unseen.length > 0) throw new ConfigError(`eval: the text has characters the model never saw: ${unseen.slice(0, 20).map((c) => JSON.stringify(c)).join(', ')}`);
+    const ids = model.vocab.encode(text);
+    if (ids.length < 2) throw new ConfigError('eval: the text needs at least two characters (one to read, one to predict)');
+    const seqLen = Math.min(model.inputShape?.[0] ?? 64, ids.length - 1);
+    const set = textWindows(ids, seqLen, seqLen);
+    io.out(`the whole text: ${set.x.shape[0]} windows of ${seqLen} characters`);
+    io.out(`${describeTextLoss(model.textLoss(set))}; the text's unigram entropy is ${unigramEntropy(text).toFixed(4)} nats/char`);
+    return 0;
+  }
   const loaded = loadData(dataCfg);
   if (!loaded.text) throw new BackpropError('eval: the text data has no vocabulary');
   const set = loaded.test ?? loaded.train;

@@ -295,7 +295,7 @@ function parseSeed(flag: string): number {
 
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
   const { model, config, meta } = loadForCli(modelPath);
-  if (model instanceof CharRNN) return evalLanguageModel(model, flags.data ? parseDataSpec(flags.data) : config.data, io);
+  if (model instanceof CharRNN) return evalLanguageModel(model, flags.data ? parseDataSpec(flags.data) : config.data, flags.data !== undefined, io);
   const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
   if (!dataCfg) throw new UsageError('eval: say which data with --data (the model does not record its training data)');
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (config.seed ?? 0);
