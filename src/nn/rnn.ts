@@ -12,6 +12,7 @@ import { mul } from '../ops/arith.js';
 import { linear } from '../ops/matmul.js';
 import { concat, permute, reshape, slice, stack } from '../ops/shape.js';
 import { gateCount, recurrenceUnrolled, type RecurrenceKind } from './rnn-unrolled.js';
+import { recurrence } from '../ops/recurrence.js';
 import { checkNonlinearity, checkSize, recurrentInit } from './rnn-cells.js';
 import { Module, intOpt, numOpt, registerModuleType, type ModuleConfig } from './module.js';
 
@@ -44,8 +45,9 @@ export type RecurrenceImpl = 'fused' | 'unrolled';
 
 /** The recurrence function for an impl. */
 function recurrenceFor(impl: RecurrenceImpl): typeof recurrenceUnrolled {
-  // The fused op (src/ops/recurrence.ts) has the same signature; until it is merged both run unfolded.
-  return impl === 'fused' ? recurrenceUnrolled : recurrenceUnrolled;
+  // Same signature and result: the fused op is one graph node with hand-written BPTT (fast);
+  // the unfolded graph is the lecture's picture, one node per gate per step (the reference).
+  return impl === 'fused' ? recurrence : recurrenceUnrolled;
 }
 
 /** A 0/1 mask [N, T] from lengths, checked against the batch. */
