@@ -23,7 +23,7 @@ import {
 export interface CharRnnOptions {
   /** Characters of the bundled Pride and Prejudice to use (default: all, about 74,600). */
   maxChars?: number;
-  /** Epochs over the training part (default 6). */
+  /** Epochs over the training part (default 4). */
   epochs?: number;
   /** Parallel streams B = the batch size (default 32). */
   streams?: number;
@@ -31,7 +31,7 @@ export interface CharRnnOptions {
   chunk?: number;
   /** Units of the LSTM state (default 128). */
   hiddenSize?: number;
-  /** Adam's learning rate η (default 0.005). */
+  /** Adam's learning rate η (default 0.02). */
   lr?: number;
   /** Characters per printed sample (default 200). */
   sampleLength?: number;
@@ -122,7 +122,7 @@ function streamLoss(model: CharRNN, data: Streams): number {
  * epoch's training loss, and the samples printed along the way.
  */
 export function trainCharRnn(options: CharRnnOptions = {}): { testLoss: number; entropy: number; losses: number[]; samples: string[]; model: CharRNN } {
-  const { epochs = 6, streams = 32, chunk = 64, hiddenSize = 128, lr = 0.005, sampleLength = 200, progress = 'none' } = options;
+  const { epochs = 4, streams = 32, chunk = 64, hiddenSize = 128, lr = 0.02, sampleLength = 200, progress = 'none' } = options;
   manualSeed(0);
   let text = loadText('pride-and-prejudice');
   if (options.maxChars !== undefined) text = text.slice(0, options.maxChars);
