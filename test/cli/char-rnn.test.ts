@@ -142,3 +142,17 @@ test('eval --data text:FILE scores a language model on another text in its own v
   assert.equal(bad.code, 2);
   assert.match(bad.err, /the text has characters the model never saw: .*"€"/);
 });
+
+test('a language-model run resumed from its checkpoint ends where the uninterrupted run does', () => {
+  const config = configFile('resume', { data: { name: 'text', maxChars: 4000, seqLen: 32 }, model: { type: 'charRnn', hiddenSize: 16, embeddingDim: 8 }, schedule: null, epochs: 2, sample: { length: 10 } });
+  const lossOf = (text: string) => /test loss (\d\.\d+)/.exec(text)?.[1];
+  const straight = cli('train', '--config', config, '--progress', 'none', '--out', join(dir, 'straight'));
+  assert.equal(straight.code, 0, straight.err);
+  const first = cli('train', '--config', config, '--epochs', '1', '--progress', 'none', '--out', join(dir, 'halves'));
+  assert.equal(first.code, 0, first.err);
+  const resumed = cli('train', '--resume', join(dir, 'halves', 'checkpoint.safetensors'), '--epochs', '2', '--progress', 'none');
+  assert.equal(resumed.code, 0, resumed.err);
+  assert.notEqual(lossOf(first.out), lossOf(straight.out));
+  assert.equal(lossOf(resumed.out), lossOf(straight.out));
+  assert.equal(cli('generate', join(dir, 'halves'), '--length', '50').out, cli('generate', join(dir, 'straight'), '--length', '50').out);
+});
