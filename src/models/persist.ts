@@ -11,6 +11,9 @@ import '../nn/conv.js'; // registers the convolution, pooling and residual layer
 import '../nn/pool.js';
 import '../nn/residual.js';
 import '../nn/batchnorm.js';
+import '../nn/rnn.js'; // registers RNN, LSTM, GRU and their cells
+import '../nn/rnn-cells.js';
+import '../nn/embedding.js';
 
 /**
  * Elements building a module may allocate beyond twice its weights: room for small buffers and
@@ -23,8 +26,8 @@ export function saveModule(model: AnyModule, base: string, metadata: Record<stri
   return saveModel(base, { architecture: model.config(), stateDict: model.stateDict(), metadata });
 }
 
-/** A module rebuilt from files written by saveModule (or by the `backprop` CLI), with its metadata. */
-export function loadModule(base: string): { model: Module; metadata: Record<string, JsonValue>; architecture: ModuleConfig } {
+/** A module rebuilt from files written by saveModule (or by the `backprop` CLI), with its metadata; M names its type (an LSTM's own signature). */
+export function loadModule<M extends AnyModule = Module>(base: string): { model: M; metadata: Record<string, JsonValue>; architecture: ModuleConfig } {
   const files = loadModelFiles(base);
   const arch = files.architecture;
   if (typeof arch !== 'object' || arch === null || Array.isArray(arch) || typeof arch.type !== 'string') {
@@ -33,9 +36,9 @@ export function loadModule(base: string): { model: Module; metadata: Record<stri
   const architecture = arch as ModuleConfig;
   // The weights are already checked and in memory; the architecture may ask for no more than they hold.
   const elements = Object.values(files.stateDict).reduce((n, t) => n + t.size, 0);
-  let model: Module;
+  let model: M;
   try {
-    model = withAllocationLimit(2 * elements + BUILD_SLACK, 'building it', () => moduleFromConfig(architecture));
+    model = withAllocationLimit(2 * elements + BUILD_SLACK, 'building it', () => moduleFromConfig<M>(architecture));
   } catch (e) {
     if (e instanceof BackpropError) throw new FileFormatError(`${modelPaths(base).json}: the architecture cannot be built (${e.message})`);
     throw e;

@@ -173,15 +173,13 @@ test('bad inputs are ShapeErrors naming the shapes', () => {
   throwsWith(() => new bp.RNNCell(3, 4).call(bp.zeros([2, 2])), bp.ShapeError, /\[2, 2\] should be \[N, 3\]/);
 });
 
-test('an LSTM saves and loads (saveModel / loadModelFiles) with its architecture and every weight identical', () => {
+test('an LSTM saves and loads (saveModule / loadModule) with its architecture and every weight identical', () => {
   bp.manualSeed(6);
   const lstm = new bp.LSTM(3, 4, { numLayers: 2, bidirectional: true, dropout: 0.1 });
   const dir = mkdtempSync(join(tmpdir(), 'backprop-rnn-'));
   try {
-    bp.saveModel(join(dir, 'lstm'), { architecture: lstm.config(), stateDict: lstm.stateDict() });
-    const files = bp.loadModelFiles(join(dir, 'lstm'));
-    const back = bp.moduleFromConfig<bp.LSTM>(files.architecture as bp.ModuleConfig);
-    back.loadStateDict(files.stateDict);
+    bp.saveModule(lstm, join(dir, 'lstm'));
+    const back = bp.loadModule<bp.LSTM>(join(dir, 'lstm')).model;
     assert.ok(back instanceof bp.LSTM);
     assert.deepEqual(back.toConfig(), lstm.toConfig());
     const sd = back.stateDict();
