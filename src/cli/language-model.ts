@@ -50,7 +50,6 @@ export interface TextData {
 /** Defaults of the samples printed while training. */
 const SAMPLE_DEFAULTS = { length: 200, temperatures: [0.5, 1], prime: '' };
 
-
 /**
  * One step of a language model: logits for every step of the windows, E = mean cross-entropy
  * per character [+ λ Σ w²], back-propagation through the unfolded steps, clipping, an update.
