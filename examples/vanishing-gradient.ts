@@ -83,7 +83,8 @@ export function gapTask(n: number, gap: number): XY {
 
 /**
  * ‖∂E/∂s_t‖ for each t in `at`: the gradient of the mean cross-entropy E reaching the state s_t
- * that enters step t (s_0 is the initial state). The LSTM's is the norm of (∂E/∂h_t, ∂E/∂c_t).
+ * that enters step t (s_0 is the initial state). The LSTM's is the norm of (∂E/∂h_t, ∂E/∂c_t), h_t
+ * and c_t taken as step t's two inputs, as the layer takes them through its state argument.
  */
 export function gradientReaching(model: LastStepClassifier, data: XY, at: readonly number[]): number[] {
   const [N, T] = data.x.shape;
