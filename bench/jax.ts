@@ -22,7 +22,7 @@ export const jaxVersion: string = (() => {
 })();
 
 /** A jax-js parameter tree: named arrays. */
-type Params = Record<string, np.Array>;
+export type Params = Record<string, np.Array>;
 
 /** jax-js's wasm linear memory, caught while it first grows (null before useJax). */
 let wasmMemory: WebAssembly.Memory | null = null;
@@ -88,10 +88,10 @@ function crossEntropy(logits: np.Array, target: np.Array): np.Array {
 }
 
 /** A jitted SGD step: (params, x, target) → [loss, new params], consuming all three. */
-type Step = ((p: Params, x: np.Array, y: np.Array) => [np.Array, Params]) & { dispose: () => void };
+export type Step = ((p: Params, x: np.Array, y: np.Array) => [np.Array, Params]) & { dispose: () => void };
 
 /** jit(valueAndGrad(loss) + the update p − lr·g): the usual jax training step. */
-function sgdStep(loss: (p: Params, x: np.Array, y: np.Array) => np.Array, lr: number): Step {
+export function sgdStep(loss: (p: Params, x: np.Array, y: np.Array) => np.Array, lr: number): Step {
   return jit((p: Params, x: np.Array, y: np.Array): [np.Array, Params] => {
     const [value, grads] = valueAndGrad(loss)(tree.ref(p), x, y);
     return [value, tree.map((w: np.Array, g: np.Array) => w.sub(g.mul(lr)), p, grads)];
@@ -99,7 +99,7 @@ function sgdStep(loss: (p: Params, x: np.Array, y: np.Array) => np.Array, lr: nu
 }
 
 /** A training loop state: the current parameters, replaced after every step. */
-interface Trainer {
+export interface Trainer {
   params: Params;
   readonly step: Step;
 }
@@ -113,7 +113,7 @@ async function trainStep(t: Trainer, x: np.Array, y: np.Array): Promise<number> 
 }
 
 /** Median ms of `trainStep` over the batches in turn (after warm-up), with the losses seen; frees everything after. */
-async function timeTraining(what: string, t: Trainer, batches: [np.Array, np.Array][], opts: RepeatOptions): Promise<{ ms: number; losses: number[] }> {
+export async function timeTraining(what: string, t: Trainer, batches: [np.Array, np.Array][], opts: RepeatOptions): Promise<{ ms: number; losses: number[] }> {
   const losses: number[] = [];
   let i = 0;
   const run = async (): Promise<void> => {

@@ -1,13 +1,18 @@
 /**
  * Benchmark runner (`npm run bench`): runs every entry of BENCHMARKS on backprop, tfjs cpu/wasm and jax-js (wasm), prints
  * a Markdown table and writes bench/results.md (keeping the section that `npm run bench:memory` wrote there).
- * `npm run bench -- --only <text>` runs only the rows whose name contains the text, and writes nothing.
+ * `npm run bench -- --only <text>` runs only the rows whose name contains the text (repeat --only for several texts), and
+ * writes nothing; e.g. `npm run bench -- --only "h128 in64"` runs the RNN and LSTM rows alone.
  */
 import os from 'node:os';
 import * as bp from './backprop.js';
 import { mnistTrainDigits, randomBatch, randomFloats, type ClassBatch } from './data.js';
 import { MEMORY_HEADING, getSection, readResults, writeResults } from './report.js';
 import * as jax from './jax.js';
+import * as rnnBp from './rnn-backprop.js';
+import { RNN_DIMS, rnnProblem, type RnnKind, type RnnProblem } from './rnn-data.js';
+import * as rnnJax from './rnn-jax.js';
+import * as rnnTfjs from './rnn-tfjs.js';
 import { digitBatches, lenetWeights } from './lenet-data.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
@@ -137,6 +142,48 @@ function lenetBatches(): ClassBatch[] {
   return digitBatches(mnist(), LENET.batch, LENET.batches);
 }
 
+/** RNN / LSTM rows: one SGD step on one batch of random sequences, the same weights everywhere (so losses fall step by step). */
+const RNN = { lr: 0.1 };
+/** Steps: tfjs-cpu takes about a second per LSTM step, so slow peers stop after ≥ 3 steps and 10 s. */
+const RNN_OPTS = { warmup: 2, reps: 20, budgetMs: 10_000 };
+const rnnLosses: Record<RnnKind, string[]> = { rnn: [], lstm: [] };
+const rnnProblems = new Map<RnnKind, RnnProblem>();
+
+/** The row's data and initial weights, made on first use. */
+function rnnData(kind: RnnKind): RnnProblem {
+  let p = rnnProblems.get(kind);
+  if (!p) rnnProblems.set(kind, (p = rnnProblem(kind)));
+  return p;
+}
+
+/** An RNN / LSTM measurement as a ms result, remembering its first and last losses for the notes. */
+function rnnResult(kind: RnnKind, who: string, r: { value: number; losses: number[] }): Result {
+  const first = r.losses[0]?.toFixed(5) ?? '?';
+  rnnLosses[kind].push(`${who} ${first} (after ${r.losses.length} steps: ${r.losses[r.losses.length - 1]?.toFixed(4) ?? '?'})`);
+  return { value: r.value };
+}
+
+/** The RNN (tanh) or LSTM training-step row. */
+function rnnBenchmark(kind: RnnKind): Benchmark {
+  const { n, t, f, h } = RNN_DIMS;
+  const what = kind === 'lstm' ? 'LSTM' : 'RNN';
+  return {
+    name:
+      `${what} step h${h} in${f} T${t} b${n}: ${kind === 'lstm' ? 'LSTM (gates i, f, g, o)' : 'tanh RNN'}, batch ${n} of ${t} steps × ${f} features, ` +
+      `hidden ${h}, MSE of a Linear(${h}→1) head on the last hidden state, backward through time, SGD lr ${RNN.lr} (median step of ≤ ${RNN_OPTS.reps}, ≥ 3 within 10 s)`,
+    unit: 'ms',
+    better: 'lower',
+    backprop: () => {
+      // The layers' default (the fused recurrence op) sets the ratios; the unrolled graph is shown beside it.
+      const ours = rnnResult(kind, 'backprop', rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'fused'));
+      const unrolled = rnnResult(kind, 'backprop (unrolled)', rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'unrolled'));
+      return { value: ours.value, text: `${fmtNum(ours.value)} ms (unrolled graph: ${fmtNum(unrolled.value)} ms)` };
+    },
+    tfjs: () => rnnResult(kind, `tfjs-${tfjs.currentBackend()}`, rnnTfjs.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS)),
+    jax: async () => rnnResult(kind, 'jax-js', await rnnJax.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS)),
+  };
+}
+
 /** The table, top to bottom. */
 const BENCHMARKS: readonly Benchmark[] = [
   ...[128, 256, 512, 1024].map(matmulBenchmark),
@@ -189,6 +236,8 @@ const BENCHMARKS: readonly Benchmark[] = [
       return jax.conv2dForwardBackwardMs(x, w, dy, CONV, CONV_JAX_OPTS);
     },
   },
+  rnnBenchmark('rnn'),
+  rnnBenchmark('lstm'),
   {
     name: `heap used before → after ${MEM_STEPS.toLocaleString('en-US')} train steps, MLP 20-32-2, batch 32 (jax-js: its wasm memory)`,
     unit: 'MB',
@@ -282,17 +331,37 @@ async function main(benchmarks: readonly Benchmark[]): Promise<string> {
     `${LENET.batches} batches in turn (the first ${LENET.batch * LENET.batches} of the 8,000 digits), so the first-step losses agree: ` +
     `${lenetFirstLosses.join('; ')}. tfjs runs NHWC (its layout), the others NCHW. Conv row: the same random values in each ` +
     `library's layout; backprop calls backward(out, dy), tfjs tf.grads and jax-js jit(valueAndGrad) of Σ conv(x, w)·dy.`;
-  return `${header}\n\n${table}\n\n${notes}${lenet}\n`;
+  const rnnRuns = (kind: RnnKind): string => rnnLosses[kind].join('; ');
+  const rnn = rnnLosses.rnn.length + rnnLosses.lstm.length === 0 ? '' :
+    `\n\nRNN and LSTM rows: every library starts from the same weights (PyTorch's layouts and default init, seeded) and ` +
+    `trains on the same batch of random sequences and targets; backprop uses its RNN / LSTM layers and SGD (impl 'fused', ` +
+    `the default: the T steps of a layer as one graph node; in brackets impl 'unrolled': the unfolded graph of T steps ` +
+    `built from matmuls and elementwise ops), tfjs ` +
+    `tf.layers.simpleRNN / tf.layers.lstm (recurrentActivation sigmoid, as PyTorch) with a dense head under ` +
+    `optimizer.minimize, jax-js the loop over time written by hand with its numpy API under jit(valueAndGrad). ` +
+    `First-step losses (and the loss after the steps run): RNN ${rnnRuns('rnn')}; LSTM ${rnnRuns('lstm')}. tfjs keeps ` +
+    `one bias (b_ih + b_hh) where the others keep two, so its later losses differ slightly: SGD moves the sum of two biases twice as far.`;
+  return `${header}\n\n${table}\n\n${notes}${lenet}${rnn}\n`;
 }
 
-const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (onlyAt >= 0 && !only) throw new Error('--only needs the text of a row name');
-const chosen = only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name.includes(only));
-if (chosen.length === 0) throw new Error(`--only ${only}: no row name contains it`);
+/** The texts given after every --only flag. */
+function onlyTexts(argv: readonly string[]): string[] {
+  const texts: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg !== '--only') return;
+    const text = argv[i + 1];
+    if (!text) throw new Error('--only needs the text of a row name');
+    texts.push(text);
+  });
+  return texts;
+}
+
+const only = onlyTexts(process.argv);
+const chosen = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => only.some((text) => b.name.includes(text)));
+if (chosen.length === 0) throw new Error(`--only ${only.join(', ')}: no row name contains it`);
 const report = await main(chosen);
 process.stdout.write(report);
-if (only === undefined) {
+if (only.length === 0) {
   const memory = getSection(readResults(), MEMORY_HEADING);
   writeResults(memory === '' ? report : `${report}\n${memory}\n`);
 }

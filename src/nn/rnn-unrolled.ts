@@ -10,22 +10,13 @@ import { add, mul, sub } from '../ops/arith.js';
 import { relu, sigmoid, tanh } from '../ops/activation.js';
 import { linear } from '../ops/matmul.js';
 import { concat, reshape, slice, stack } from '../ops/shape.js';
+import type { RecurrenceKind, RecurrenceOptions } from '../ops/recurrence.js';
+import { recurrenceGates } from '../kernels/cpu/recurrence.js';
 
-/** The four recurrent cells: vanilla RNN with tanh or ReLU, LSTM (gates i,f,g,o) and GRU (gates r,z,n). */
-export type RecurrenceKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
-
-/** Options of a recurrence over the time axis. */
-export interface RecurrenceOptions {
-  /** Process the steps t = T−1 … 0 (the backward direction of a bidirectional layer); default false. */
-  reverse?: boolean;
-  /** [N, T] of 0/1: 1 = a real step, 0 = padding, where the state is carried unchanged. */
-  mask?: Tensor | null;
-}
+export type { RecurrenceKind, RecurrenceOptions };
 
 /** Number of gate blocks G stacked in W_ih and W_hh: 1 for a vanilla RNN, 4 for LSTM, 3 for GRU. */
-export function gateCount(kind: RecurrenceKind): number {
-  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-}
+export const gateCount: (kind: RecurrenceKind) => number = recurrenceGates;
 
 /** The new state of one step. */
 export interface CellState {
@@ -113,13 +104,28 @@ export function recurrenceUnrolled(
   if (mask) expectShape(mask, [N, T], 'mask');
   const reverse = opts.reverse ?? false;
 
+  // Cutting xProj straight into T steps would send T gradients the size of all of xProj back
+  // into it (O(T²) work in backward: the bulk of a step at T = 1000); cutting it first into
+  // blocks of ⌈√T⌉ steps, then each block into steps, keeps that O(T·√T).
+  const B = Math.ceil(Math.sqrt(T));
+  let block: Tensor | null = null;
+  let blockStart = -1;
+  const input = (t: number): Tensor => {
+    const start = t - (t % B);
+    if (block === null || start !== blockStart) {
+      block = slice(xProj, start, Math.min(start + B, T), 1);
+      blockStart = start;
+    }
+    return reshape(slice(block, t - start, t - start + 1, 1), [N, GH]);
+  };
+
   const hs = new Array<Tensor>(T);
   const cs = new Array<Tensor>(T);
   let h = h0;
   let c = c0;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
-    const xt = reshape(slice(xProj, t, t + 1, 1), [N, GH]);
+    const xt = input(t);
     const next = cellStep(kind, xt, h, c, wHh, bHh);
     if (mask) {
       // Padding carries the state through: s_t = m·s̃_t + (1−m)·s_{t−1}, so δ at a padded step

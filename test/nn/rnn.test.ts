@@ -3,8 +3,11 @@
 // and config round trips.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as bp from '../../src/index.js';
-import { assertClose } from '../helpers.js';
+import { assertClose, throwsWith } from '../helpers.js';
 
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -148,4 +151,62 @@ test('bad options are ConfigErrors naming the field', () => {
   assert.throws(() => new bp.LSTM(0, 4), (e: unknown) => e instanceof bp.ConfigError && /inputSize/.test((e as Error).message));
   assert.throws(() => new bp.RNN(3, 4, { dropout: 1 }), (e: unknown) => e instanceof bp.ConfigError && /dropout/.test((e as Error).message));
   assert.throws(() => new bp.RNN(3, 4, { nonlinearity: 'sigmoid' as 'tanh' }), (e: unknown) => e instanceof bp.ConfigError && /nonlinearity/.test((e as Error).message));
+});
+
+test('bad inputs are ShapeErrors naming the shapes', () => {
+  const lstm = new bp.LSTM(3, 4, { numLayers: 2 });
+  throwsWith(() => lstm.call(bp.zeros([5, 3])), bp.ShapeError, /\[5, 3\] should be \[N, T, F\] with F = 3 \(add a batch axis/);
+  throwsWith(() => lstm.call(bp.zeros([2, 5, 4])), bp.ShapeError, /\[2, 5, 4\] should be \[N, T, F\] with F = 3/);
+  throwsWith(() => new bp.GRU(3, 4, { batchFirst: false }).call(bp.zeros([2, 5])), bp.ShapeError, /should be \[T, N, F\]/);
+  throwsWith(() => lstm.call(bp.zeros([2, 5, 3]), [bp.zeros([1, 2, 4]), bp.zeros([2, 2, 4])]), bp.ShapeError, /h0 has shape \[1, 2, 4\], expected \[L·D, N, H\] = \[2, 2, 4\]/);
+  throwsWith(() => lstm.call(bp.zeros([2, 5, 3]), [bp.zeros([2, 2, 4]), bp.zeros([2, 3, 4])]), bp.ShapeError, /c0 has shape \[2, 3, 4\]/);
+  throwsWith(() => new bp.RNN(3, 4, { bidirectional: true }).call(bp.zeros([2, 5, 3]), bp.zeros([1, 2, 4])), bp.ShapeError, /expected \[L·D, N, H\] = \[2, 2, 4\]/);
+  const gru = new bp.GRU(3, 4);
+  const x = bp.zeros([2, 5, 3]);
+  throwsWith(() => gru.call(x, null, { lengths: [5, 6] }), bp.ShapeError, /lengths\[1\] = 6 is out of range 1 … 5 for an input of T = 5/);
+  throwsWith(() => gru.call(x, null, { lengths: [0, 2] }), bp.ShapeError, /lengths\[0\] = 0 is out of range/);
+  throwsWith(() => gru.call(x, null, { lengths: [5] }), bp.ShapeError, /one length per sequence \(2 for an input with N = 2\), got 1/);
+  throwsWith(() => gru.call(x, null, { mask: bp.ones([5, 2]) }), bp.ShapeError, /mask has shape \[5, 2\], expected \[N, T\] = \[2, 5\]/);
+  throwsWith(() => gru.call(x, null, { mask: bp.full([2, 5], 0.5) }), bp.ShapeError, /only 0 and 1/);
+  throwsWith(() => gru.call(x, null, { mask: bp.ones([2, 5]), lengths: [5, 5] }), bp.ConfigError, /not both/);
+  throwsWith(() => new bp.LSTMCell(3, 4).call(bp.zeros([2, 3]), [bp.zeros([2, 4]), bp.zeros([4])]), bp.ShapeError, /c has shape \[4\], expected \[2, 4\]/);
+  throwsWith(() => new bp.RNNCell(3, 4).call(bp.zeros([2, 2])), bp.ShapeError, /\[2, 2\] should be \[N, 3\]/);
+});
+
+test('an LSTM saves and loads (saveModule / loadModule) with its architecture and every weight identical', () => {
+  bp.manualSeed(6);
+  const lstm = new bp.LSTM(3, 4, { numLayers: 2, bidirectional: true, dropout: 0.1 });
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-rnn-'));
+  try {
+    bp.saveModule(lstm, join(dir, 'lstm'));
+    const back = bp.loadModule<bp.LSTM>(join(dir, 'lstm')).model;
+    assert.ok(back instanceof bp.LSTM);
+    assert.deepEqual(back.toConfig(), lstm.toConfig());
+    const sd = back.stateDict();
+    for (const [k, v] of Object.entries(lstm.stateDict())) assert.deepEqual(Array.from(sd[k].data), Array.from(v.data), k);
+    lstm.eval();
+    back.eval();
+    const x = bp.randn([2, 5, 3]);
+    const [o1, [h1, c1]] = lstm.call(x, null, { lengths: [5, 2] });
+    const [o2, [h2, c2]] = back.call(x, null, { lengths: [5, 2] });
+    assert.deepEqual([o2.toArray(), h2.toArray(), c2.toArray()], [o1.toArray(), h1.toArray(), c1.toArray()]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dropout between layers acts in training only', () => {
+  bp.manualSeed(7);
+  const gru = new bp.GRU(3, 4, { numLayers: 2, dropout: 0.5 });
+  const x = bp.randn([2, 5, 3]);
+  gru.eval();
+  const [a] = gru.call(x);
+  const [b] = gru.call(x);
+  assert.deepEqual(a.toArray(), b.toArray(), 'deterministic in eval mode');
+  gru.train();
+  const [c] = gru.call(x);
+  assert.notDeepEqual(c.toArray(), a.toArray(), 'dropout changes the second layer’s input in training');
+  const one = new bp.GRU(3, 4, { dropout: 0.5 }); // one layer: nothing between layers to drop
+  const trained = one.call(x)[0].toArray();
+  assert.deepEqual(one.eval().call(x)[0].toArray(), trained);
 });

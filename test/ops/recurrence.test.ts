@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 import { assertClose, throwsWith } from '../helpers.js';
+import { recurrenceUnrolled } from '../../src/nn/rnn-unrolled.js';
 
 const { recurrence, tensor, randn, zeros, manualSeed, gradcheck, ShapeError, ValueError } = bp;
 type Tensor = bp.Tensor;
@@ -88,7 +89,7 @@ function run(f: () => Tensor, weights: Tensor, leaves: (Tensor | null)[]): { y: 
 for (const kind of KINDS) {
   for (const reverse of [false, true]) {
     for (const masked of [false, true]) {
-      test(`${kind}${reverse ? ' reverse' : ''}${masked ? ' masked' : ''}: states and every input gradient equal the unfolded graph`, () => {
+      test(`${kind}${reverse ? ' reverse' : ''}${masked ? ' masked' : ''}: states and every input gradient equal the unfolded graph (ours and recurrenceUnrolled)`, () => {
         manualSeed(7);
         const N = 3, T = 5, H = 4;
         const bias = !(reverse && !masked); // one case per kind without b_hh
@@ -98,13 +99,17 @@ for (const kind of KINDS) {
         const leaves = [xProj, h0, c0, wHh, bHh];
         const fused = run(() => recurrence(kind, xProj, h0, c0, wHh, bHh, { reverse, mask }), weights, leaves);
         const ref = run(() => unfolded(kind, xProj, h0, c0, wHh, bHh, reverse, mask), weights, leaves);
-        assertClose(fused.y, ref.y, 1e-5, 1e-5, 'states');
+        // The layers' own unfolded graph (src/nn/rnn-unrolled.ts) must agree too.
+        const layers = run(() => recurrenceUnrolled(kind, xProj, h0, c0, wHh, bHh, { reverse, mask }), weights, leaves);
         const names = ['xProj', 'h0', 'c0', 'wHh', 'bHh'];
-        fused.grads.forEach((g, i) => {
-          if (g === null) return assert.equal(ref.grads[i], null);
-          assertClose(g, ref.grads[i] as number[], 1e-5, 1e-5, `∂L/∂${names[i]}`);
-          assert.ok(g.some((v) => v !== 0), `∂L/∂${names[i]} is not all zero`);
-        });
+        for (const [what, other] of [['unfolded graph', ref], ['recurrenceUnrolled', layers]] as const) {
+          assertClose(fused.y, other.y, 1e-5, 1e-5, `states vs ${what}`);
+          fused.grads.forEach((g, i) => {
+            if (g === null) return assert.equal(other.grads[i], null);
+            assertClose(g, other.grads[i] as number[], 1e-5, 1e-5, `∂L/∂${names[i]} vs ${what}`);
+            assert.ok(g.some((v) => v !== 0), `∂L/∂${names[i]} is not all zero`);
+          });
+        }
       });
     }
   }
