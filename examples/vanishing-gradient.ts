@@ -13,9 +13,12 @@
  * The example prints ‖∂E/∂s_t‖, the gradient of the loss reaching the state s_t that enters step t
  * (s = h for the RNN, (h, c) for the LSTM), at t = 50, 40, …, 0. It is read exactly: the state at
  * t is computed without a graph, made a leaf, and the layer restarts from it (its h0 argument) over
- * the remaining steps; backward() fills the leaf's .grad. The RNN's norms fall by over ten orders
- * of magnitude across the 50 steps; the LSTM's stay within one. Then both train with the same
- * Adam, batches and budget: the LSTM solves the task, the RNN stays at chance.
+ * the remaining steps; backward() fills the leaf's .grad. Before training (seed 0) the RNN's norm
+ * falls from 1.6e-2 at t = 50 to 1.2e-19 at t = 0, seventeen orders of magnitude; the LSTM's goes
+ * from 1.4e-2 to 4.3e-2. Then both train with the same Adam, batches and budget (200 updates of 32
+ * sequences): the LSTM solves the task (100 % of 500 held-out sequences), the RNN stays at chance
+ * (45 %). After training, from t = 40 back to 0 the RNN's gradient still falls seven orders, the
+ * LSTM's less than one.
  *
  * The LSTM starts as Keras and Jozefowicz et al. (2015) advise: biases 0 except the forget gate's,
  * b_f = 3 (f = σ(3) ≈ 0.95). With PyTorch's default init (f ≈ σ(0) = ½, forgetBias: null) its cell
