@@ -126,14 +126,18 @@ test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ
   assertClose(r.dW1Formula, dW1, 1e-7, 1e-5);
 });
 
-test('examples/truncated-bptt: a Linear+tanh cell trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4)', () => {
+test('examples/truncated-bptt: an RNN layer trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4); chunks of 2 cannot reach back 4 steps', () => {
   const r = trainDelay();
   // Without memory the best answer is x(t) itself; its MSE against x(t−4) is 1 − cos(4·0.3) ≈ 0.64 on average.
   assert.ok(Math.abs(r.copyInputMse - (1 - Math.cos(1.2))) < 0.1, `copy-input MSE ${r.copyInputMse}`);
-  assert.ok(r.testMse < 0.01, `held-out MSE ${r.testMse}`);
-  assert.ok(r.testMse < r.copyInputMse / 50, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
+  // Measured: 9.8e-4 (seed 0, 40 epochs).
+  assert.ok(r.testMse < 3e-3, `held-out MSE ${r.testMse}`);
+  assert.ok(r.testMse < r.copyInputMse / 200, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
   assert.equal(r.losses.length, 40);
   assert.ok(r.losses[r.losses.length - 1] < r.losses[0] / 20, `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`);
+  // k = 2 < the delay 4: the error at ŷ(t) never reaches x(t−4). Measured 1.4e-2, 14× worse.
+  const short = trainDelay({ chunk: 2 });
+  assert.ok(short.testMse > 5 * r.testMse, `k = 2: ${short.testMse} vs k = 8: ${r.testMse}`);
 });
 
 test('examples/char-rnn: truncated BPTT over 32 streams, 2 epochs, LSTM of 64: held-out loss ≤ 2.2 nats/char (1.89 measured) against the unigram entropy 3.11; a sample per temperature each epoch', () => {
