@@ -19,6 +19,7 @@ import type { OptimizerLike, SchedulerLike } from '../train/fit.js';
 import type { MetricName } from '../train/metrics.js';
 import { isObj, fail, num, oneOf, checkKeys, type Obj } from './fields.js';
 import { checkDataConfig, type DataConfig } from './datasets.js';
+import type { CharRNNCell } from '../models/char-rnn.js';
 import { isBuilderName, isSequentialType, checkModelConfig, buildNamedModel, checkLayerShapes } from './models.js';
 
 export { loadData, type DataConfig, type LoadedData } from './datasets.js';
@@ -30,6 +31,7 @@ export type ModelConfig =
   | { type: 'perceptron'; maxEpochs?: number }
   | { type: 'lenet5'; numClasses?: number; inputShape?: number[]; activation?: ActivationName }
   | { type: 'alexnet'; numClasses?: number; dropout?: number }
+  | { type: 'charRnn'; cell?: CharRNNCell; embeddingDim?: number; hiddenSize?: number; numLayers?: number; dropout?: number }
   | { type: 'sequential'; layers: ModuleConfig[]; inputShape?: number[] }
   | ModuleConfig;
 
@@ -51,6 +53,16 @@ export type ScheduleConfig =
   | { type: 'inverseTime'; decay: number }
   | { type: 'cosine'; tMax?: number; etaMin?: number };
 
+/** The samples a language model prints after each epoch of training (text data only). */
+export interface SampleConfig {
+  /** Characters per sample (default 200). */
+  length?: number;
+  /** One sample at each temperature (default [0.5, 1]). */
+  temperatures?: number[];
+  /** The text each sample continues (default ''). */
+  prime?: string;
+}
+
 /** Everything `backprop train --config file.json` accepts. */
 export interface TrainConfig {
   name: string;
@@ -69,6 +81,8 @@ export interface TrainConfig {
   metrics: MetricName[];
   l2?: number;
   clipGradNorm?: number;
+  /** Samples printed after each epoch by a language model (text data). */
+  sample?: SampleConfig;
   seed: number;
 }
 
@@ -202,13 +216,31 @@ export const PRESETS: Record<string, TrainConfig> = {
     batchSize: 64,
     epochs: 6,
   },
+  'char-rnn': {
+    name: 'char-rnn',
+    data: { name: 'text', seqLen: 64 },
+    model: { type: 'charRnn', cell: 'lstm', embeddingDim: 32, hiddenSize: 128 },
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 0.02 },
+    schedule: { type: 'cosine' },
+    batchSize: 32,
+    epochs: 8,
+    metrics: [],
+    clipGradNorm: 5,
+    sample: { length: 200, temperatures: [0.5, 1] },
+    seed: 0,
+  },
 };
 
 
-/** Checks a parsed JSON config (with defaults from the mnist-mlp preset for fields left out). */
-export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-mlp'], defaultName = 'custom'): TrainConfig {
+/**
+ * Checks a parsed JSON config. Fields left out come from `base`: by default the char-rnn preset
+ * for text data, the mnist-mlp preset for any other.
+ */
+export function validateConfig(raw: unknown, base?: TrainConfig, defaultName = 'custom'): TrainConfig {
   if (!isObj(raw)) fail('config', 'must be a JSON object', raw);
-  checkKeys(raw, 'config', ['name', 'data', 'model', 'loss', 'optimizer', 'schedule', 'batchSize', 'epochs', 'validationSplit', 'stop', 'earlyStopping', 'metrics', 'l2', 'clipGradNorm', 'seed']);
+  checkKeys(raw, 'config', ['name', 'data', 'model', 'loss', 'optimizer', 'schedule', 'batchSize', 'epochs', 'validationSplit', 'stop', 'earlyStopping', 'metrics', 'l2', 'clipGradNorm', 'sample', 'seed']);
+  base ??= isObj(raw.data) && raw.data.name === 'text' ? PRESETS['char-rnn'] : PRESETS['mnist-mlp'];
   const c: TrainConfig = { ...base, ...(raw as Partial<TrainConfig>), name: typeof raw.name === 'string' ? raw.name : defaultName };
   // data
   if (!isObj(c.data)) fail('config.data', 'must be an object like {"name": "mnist"}', c.data);
@@ -236,6 +268,7 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
       if (p >= 1) fail('config.model.dropout', 'must be below 1', p);
     }
   }
+  checkLanguageModel(c, m);
   // loss, optimizer, schedule
   if (typeof c.loss !== 'string' || !LOSS_NAMES.includes(c.loss)) fail('config.loss', `must be one of ${LOSS_NAMES.join(', ')}`, c.loss);
   if (!isObj(c.optimizer)) fail('config.optimizer', 'must be an object like {"type": "sgd", "lr": 0.1}', c.optimizer);
@@ -302,6 +335,34 @@ export function validateConfig(raw: unknown, base: TrainConfig = PRESETS['mnist-
 }
 
 /**
+ * Text data and the charRnn model go together, with the cross-entropy of each next character
+ * as the loss and its own held-out scoring instead of metrics, validation and early stopping.
+ */
+function checkLanguageModel(c: TrainConfig, m: Obj): void {
+  const text = c.data.name === 'text';
+  if (text && m.type !== 'charRnn') fail('config.model.type', 'text data trains a character language model: use {"type": "charRnn"}', m.type);
+  if (!text && m.type === 'charRnn') fail('config.data.name', 'a charRnn model learns from text data: use {"name": "text"}', c.data.name);
+  if (!text) {
+    if (c.sample !== undefined) fail('config.sample', 'is for a language model on text data (data.name "text")', c.sample);
+    return;
+  }
+  if (c.loss !== 'crossEntropy') fail('config.loss', "a language model's loss is the cross-entropy of each next character: must be 'crossEntropy'", c.loss);
+  if (!Array.isArray(c.metrics) || c.metrics.length > 0) fail('config.metrics', 'a language model reports its loss in nats per character: must be []', c.metrics);
+  if (c.validationSplit) fail('config.validationSplit', "is not used with text data: the text's held-out tail (data.testFraction) is scored after each epoch", c.validationSplit);
+  if (c.earlyStopping !== undefined) fail('config.earlyStopping', 'is not supported for a language model (set epochs instead)', c.earlyStopping);
+  if (c.sample !== undefined) {
+    if (!isObj(c.sample)) fail('config.sample', 'must be an object like {"length": 200, "temperatures": [0.5, 1], "prime": "The "}', c.sample);
+    const s = c.sample as Obj;
+    checkKeys(s, 'config.sample', ['length', 'temperatures', 'prime']);
+    num(s, 'length', 'config.sample', { min: 1, max: 100000, int: true, optional: true });
+    if (s.temperatures !== undefined && (!Array.isArray(s.temperatures) || s.temperatures.length === 0 || !s.temperatures.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0))) {
+      fail('config.sample.temperatures', 'must be a non-empty list of numbers ≥ 0 (0 takes the likeliest character)', s.temperatures);
+    }
+    if (s.prime !== undefined && typeof s.prime !== 'string') fail('config.sample.prime', 'must be a string', s.prime);
+  }
+}
+
+/**
  * Builds the model a config describes, for data of one sample's shape `dataShape` ([1, 28, 28]
  * for MNIST, [F] for a CSV). The model records the shape it takes (config.model.inputShape, or
  * the data's), and the CLI reshapes data to `[N, ...model.inputShape]` before it goes in.
@@ -321,6 +382,7 @@ export function buildModel(m: ModelConfig, dataShape: readonly number[]): Module
     }
     case 'logistic': return new LogisticRegression(values, { inputShape: wanted(m as Extract<ModelConfig, { type: 'logistic' }>) });
     case 'perceptron': return new Perceptron(values);
+    case 'charRnn': throw new ConfigError('config.model: a charRnn model takes its vocabulary from text data (data.name "text"), which trains it as a language model');
     case 'lenet5': case 'alexnet': case 'sequential': case 'Sequential': {
       const model = buildNamedModel(m as Obj, 'config.model');
       // Without an inputShape, a net that starts with a Linear takes flat rows; any other, the data's shape.

@@ -3,9 +3,9 @@
  * `--data` spells it, a description, and how it loads. The config validator, the `--data`
  * parser, the help text and the run log all read this table, so a new data set is one entry.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import * as data from '../data/index.js';
 import { fail, num, str, type Obj } from './fields.js';
 
@@ -19,6 +19,8 @@ export interface LoadedData {
   standardizer?: data.StandardizerState;
   /** For token sequences: the symbols after PAD, START and END (a TokenVocab's toJSON), to read and write text at prediction time. */
   tokens?: string;
+  /** For text: the character vocabulary the indices refer to, and the text's unigram entropy (nats/char). */
+  text?: { vocab: data.CharVocab; entropy: number };
 }
 
 /** One data set: C is its config without `name`. */
@@ -197,6 +199,20 @@ export const DATASETS = {
     },
     load: loadCsvData,
   }),
+  text: dataset<TextFields>({
+    description: 'text for a character language model (a bundled corpus or a .txt file): windows of seqLen characters → the character after each, the last testFraction held out',
+    keys: ['corpus', 'seqLen', 'stride', 'maxChars', 'testFraction'],
+    spec: 'text[:CORPUS]',
+    fromSpec: (arg) => (arg ? { corpus: arg } : {}),
+    check: (d, path) => {
+      str(d, 'corpus', path, `must be a bundled corpus (${Object.keys(data.TEXT_CORPORA).join(', ')}) or the path of a text file`, true);
+      num(d, 'seqLen', path, { min: 1, max: 10000, int: true, optional: true });
+      num(d, 'stride', path, { min: 1, int: true, optional: true });
+      num(d, 'maxChars', path, { min: 2, int: true, optional: true });
+      checkTestFraction(d, path);
+    },
+    load: loadTextData,
+  }),
 } as const;
 
 /** Fields of the sequence tasks: sequence counts and lengths. */
@@ -231,6 +247,57 @@ function loadCsvData(d: { path: string; labelColumn?: string | number; testFract
     classes: c.classes,
     standardizer: st.toJSON(),
   };
+}
+
+/** The bundled corpus text data uses when none is named. */
+export const DEFAULT_CORPUS = 'pride-and-prejudice';
+
+/** Fields of the text data set. */
+export type TextFields = { corpus?: string; seqLen?: number; stride?: number; maxChars?: number; testFraction?: number };
+
+/**
+ * Windows of `seqLen` characters of `ids`, every `stride` characters, each with the characters
+ * one step later as targets (the next character of every position): x, y [windows, seqLen].
+ */
+export function textWindows(ids: readonly number[], seqLen: number, stride: number): { x: Tensor; y: Tensor } {
+  const count = ids.length - 1 < seqLen ? 0 : Math.floor((ids.length - 1 - seqLen) / stride) + 1;
+  const x = new Float32Array(count * seqLen);
+  const y = new Float32Array(count * seqLen);
+  for (let w = 0; w < count; w++) {
+    for (let t = 0; t < seqLen; t++) {
+      x[w * seqLen + t] = ids[w * stride + t];
+      y[w * seqLen + t] = ids[w * stride + t + 1];
+    }
+  }
+  return { x: new Tensor(x, [count, seqLen]), y: new Tensor(y, [count, seqLen]) };
+}
+
+/** A bundled corpus by name, or a UTF-8 text file by path. */
+export function readCorpus(corpus: string): string {
+  if (Object.hasOwn(data.TEXT_CORPORA, corpus)) return data.loadText(corpus);
+  if (!existsSync(corpus)) throw new ConfigError(`config.data.corpus: '${corpus}' is neither a bundled corpus (${Object.keys(data.TEXT_CORPORA).join(', ')}) nor a text file`);
+  return readFileSync(corpus, 'utf8');
+}
+
+/** The text of a text data config: its corpus, cut to maxChars. */
+export function readText(d: TextFields): string {
+  const text = readCorpus(d.corpus ?? DEFAULT_CORPUS);
+  return d.maxChars === undefined ? text : [...text].slice(0, d.maxChars).join('');
+}
+
+/** Text split into a training head and a held-out tail, both cut into windows → next characters. */
+function loadTextData(d: TextFields): LoadedData {
+  const text = readText(d);
+  const seqLen = d.seqLen ?? 64;
+  const vocab = data.CharVocab.fromText(text);
+  const ids = vocab.encode(text);
+  const cut = Math.round(ids.length * (1 - (d.testFraction ?? 0.1)));
+  const train = textWindows(ids.slice(0, cut), seqLen, d.stride ?? seqLen);
+  if (train.x.shape[0] === 0) throw new ConfigError(`config.data: the training part of the text has ${cut} characters, too few for one window of seqLen ${seqLen} and its next character`);
+  // The held-out tail is scored in windows of the same length (shorter if the tail is short), side by side.
+  const tail = ids.slice(cut);
+  const test = tail.length >= 2 ? textWindows(tail, Math.min(seqLen, tail.length - 1), Math.min(seqLen, tail.length - 1)) : null;
+  return { train, test, text: { vocab, entropy: data.unigramEntropy(text) } };
 }
 
 /** A data set's name. */

@@ -1,5 +1,5 @@
 /**
- * The `backprop` command: train, eval, predict, info. Exit codes: 0 ok, 1 failure (training
+ * The `backprop` command: train, eval, predict, generate, info. Exit codes: 0 ok, 1 failure (training
  * diverged, a file is corrupt), 2 bad usage (unknown option, invalid config field).
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -36,6 +36,8 @@ import { assertFiniteJson } from './finite.js';
 import { acquireRunLock } from './lock.js';
 import { tensorFileInfo } from './info.js';
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
+import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
+import { CharRNN } from '../models/char-rnn.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -173,6 +175,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     validation = parts.test;
   }
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  if (loaded.text) return trainLanguageModel(config, outDir, { train, test, ...loaded.text }, flags, io);
   const model = buildModel(config.model, train.x.shape.slice(1));
   // From here on every input is [N, ...model.inputShape], as eval and predict will give it.
   train = { x: shapeInputs(model, train.x, 'train'), y: train.y };
@@ -257,6 +260,24 @@ function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor): v
   }
 }
 
+/** `backprop generate`: the prime and `--length` characters sampled from a saved language model. */
+function generateCommand(modelPath: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }, io: CliIO): number {
+  const temperature = flags.temperature === undefined ? 1 : Number(flags.temperature);
+  if (flags.temperature !== undefined && (flags.temperature.trim() === '' || !Number.isFinite(temperature) || temperature < 0)) {
+    throw new UsageError(`--temperature must be a number ≥ 0 (below 1 picks likelier characters, above 1 more surprising ones, 0 always the likeliest), got '${flags.temperature}'`);
+  }
+  const length = flags.length ?? 200;
+  if (length > MAX_GENERATE) throw new UsageError(`--length must be at most ${MAX_GENERATE}, got ${length}`);
+  const seed = flags.seed === undefined ? 0 : parseSeed(flags.seed);
+  const { model } = loadForCli(modelPath);
+  const text = generateText(model, modelPath, { length, temperature, prime: flags.prime ?? '', seed }, (msg) => new UsageError(msg));
+  io.out(text);
+  return 0;
+}
+
+/** Most characters one `backprop generate` writes. */
+const MAX_GENERATE = 1_000_000;
+
 function loadForCli(path: string): { model: Module; config: Partial<TrainConfig>; meta: Record<string, unknown> } {
   const { model, metadata } = loadModule(path);
   const config = checkSavedMetadata(metadata, path);
@@ -279,6 +300,7 @@ function parseSeed(flag: string): number {
 
 function evalCommand(modelPath: string, flags: { data?: string; seed?: string }, io: CliIO): number {
   const { model, config, meta } = loadForCli(modelPath);
+  if (model instanceof CharRNN) return evalLanguageModel(model, flags.data ? parseDataSpec(flags.data) : config.data, flags.data !== undefined, io);
   const dataCfg = flags.data ? parseDataSpec(flags.data) : config.data;
   if (!dataCfg) throw new UsageError('eval: say which data with --data (the model does not record its training data)');
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (config.seed ?? 0);
@@ -355,6 +377,7 @@ function readInputs(input: string, labelColumn: string | number | undefined): Te
 function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO): number {
   if (!flags.input) throw new UsageError('predict: --input is required (JSON like "[[0,1]]", a .json or .csv file, or a PNG/PGM image of a digit)');
   const { model, config, meta } = loadForCli(modelPath);
+  if (model instanceof CharRNN) throw new UsageError(`predict: ${modelPath} is a character language model: sample from it with backprop generate ${modelPath}`);
   const { classes: names, standardize } = trainedWith(meta);
   if (typeof meta.tokens === 'string') {
     const done = predictTexts(model, meta.tokens, flags.input, names, io.out);
@@ -465,6 +488,15 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .argument('<model>', 'saved model')
     .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file')
     .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
+  program
+    .command('generate')
+    .description('sample text from a saved character language model (trained with --preset char-rnn)')
+    .argument('<model>', 'saved model')
+    .option('--length <n>', 'characters to generate after the prime (default 200)', positiveInt('--length'))
+    .option('--temperature <t>', 'sampling temperature ≥ 0: below 1 safer, above 1 wilder, 0 always the likeliest (default 1)')
+    .option('--prime <text>', 'text to continue (default: none)')
+    .option('--seed <n>', 'random seed of the sampling (default 0: the same text each time)')
+    .action((model: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }) => { code = generateCommand(model, flags, io); });
   program
     .command('info')
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors")

@@ -9,6 +9,8 @@ import { moduleFromConfig, type Module } from '../nn/module.js';
 import { Sequential } from '../nn/layers.js';
 import { lenet5, alexnet } from '../models/cnn.js';
 import { SequenceClassifier, Seq2Seq, type SequenceClassifierOptions, type Seq2SeqOptions } from '../models/seq.js';
+import { CharRNN, CHAR_RNN_CELLS, type CharRNNOptions } from '../models/char-rnn.js';
+import { CharVocab } from '../data/text.js';
 import { checkInputShape } from '../nn/input-shape.js';
 import { ACTIVATION_NAMES } from '../nn/activations.js';
 import { noGrad } from '../autograd/graph.js';
@@ -23,7 +25,7 @@ interface BuilderEntry {
   build(m: Obj): Module;
 }
 
-/** The named CNN builders of `"model": {"type": NAME, ...}`. */
+/** The named model builders (CNNs, the character language model) of `"model": {"type": NAME, ...}`. */
 export const MODEL_BUILDERS: Record<string, BuilderEntry> = {
   lenet5: {
     description: 'LeNet-5: Conv(6,5×5,pad 2)-Pool-Conv(16,5×5)-Pool-FC 120-FC 84-FC numClasses',
@@ -68,7 +70,31 @@ export const MODEL_BUILDERS: Record<string, BuilderEntry> = {
     },
     build: (m) => alexnet(m as Parameters<typeof alexnet>[0]),
   },
+  charRnn: {
+    description: 'character language model: Embedding → LSTM/GRU/RNN → Linear to the vocabulary (trains on text data)',
+    keys: ['cell', 'embeddingDim', 'hiddenSize', 'numLayers', 'dropout'],
+    check: (m, path) => {
+      oneOf(m, 'cell', path, CHAR_RNN_CELLS, true);
+      for (const k of ['embeddingDim', 'hiddenSize', 'numLayers']) num(m, k, path, { min: 1, max: 4096, int: true, optional: true });
+      const p = num(m, 'dropout', path, { min: 0, optional: true });
+      if (p !== undefined && p >= 1) fail(`${path}.dropout`, 'must be below 1', p);
+    },
+    // Its vocabulary comes from the text data: the language-model run builds it with buildCharRnn.
+    build: () => {
+      throw new ConfigError('a charRnn model is built from text data (data.name "text"), which gives its vocabulary');
+    },
+  },
 };
+
+/** The CharRNN of a checked `{"type": "charRnn", ...}` config over the text data's vocabulary; errors name `path`'s fields. */
+export function buildCharRnn(m: Obj, vocab: CharVocab, path: string): CharRNN {
+  try {
+    return new CharRNN(vocab, { cell: m.cell, embeddingDim: m.embeddingDim, hiddenSize: m.hiddenSize, numLayers: m.numLayers, dropout: m.dropout } as CharRNNOptions);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${path}: ${e.message.replace(/^CharRNN: /, '')}`);
+    throw e;
+  }
+}
 
 /** True when `type` names a builder of MODEL_BUILDERS (own keys only). */
 export function isBuilderName(type: unknown): type is string {

@@ -4,3 +4,4 @@ export * from './persist.js';
 export * from './cnn.js';
 export * from './resnet.js';
 export * from './seq.js';
+export * from './char-rnn.js';

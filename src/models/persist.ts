@@ -5,6 +5,7 @@ import { saveModel, loadModelFiles, modelPaths, type ModelPaths } from '../io/mo
 import type { JsonValue } from '../io/json.js';
 import { withAllocationLimit } from '../tensor/limits.js';
 import './classic.js'; // registers the classic models' types
+import './char-rnn.js'; // registers CharRNN
 import './resnet.js'; // registers ResNet and BasicBlock
 import '../nn/conv.js'; // registers the convolution, pooling and residual layers' types
 import '../nn/pool.js';

@@ -7,7 +7,7 @@ import * as bp from '../../src/index.js';
 
 const PUBLIC = [
   'ACTIVATIONS', 'ACTIVATION_NAMES', 'Adam', 'AdamW', 'AdaptiveAvgPool2d', 'AvgPool1d',
-  'AvgPool2d', 'BackpropError', 'BasicBlock', 'BatchNorm1d', 'BatchNorm2d', 'CharVocab', 'ConfigError',
+  'AvgPool2d', 'BackpropError', 'BasicBlock', 'BatchNorm1d', 'BatchNorm2d', 'CHAR_RNN_CELLS', 'CharRNN', 'CharVocab', 'ConfigError',
   'Conv1d', 'Conv2d', 'CosineAnnealingLR', 'DIGITS_VOCAB', 'DataLoader', 'Dropout', 'ELU', 'END_TOKEN', 'Embedding', 'ExponentialLR',
   'FASHION_MNIST_CLASSES', 'FASHION_MNIST_DIR', 'FileAccessError', 'FileFormatError', 'Flatten', 'GRU',
   'GRUCell', 'GlobalAvgPool', 'GraphError', 'Identity', 'InverseTimeLR', 'LOSS_NAMES', 'LRScheduler', 'LSTM',
@@ -15,7 +15,7 @@ const PUBLIC = [
   'MaxPool1d', 'MaxPool2d', 'McCullochPitts', 'Module', 'NanGuard', 'NonFiniteError', 'Optimizer',
   'PAD_TOKEN', 'Perceptron', 'RMSprop', 'RNN', 'RNNCell', 'ReLU', 'RemovableHandle', 'ResNet', 'Residual', 'SGD',
   'START_TOKEN', 'Seq2Seq', 'SequenceClassifier', 'SequenceGenerator', 'Sequential', 'ShapeError', 'Sigmoid', 'Sign', 'Softmax', 'Softplus', 'Standardizer', 'Step', 'StepLR',
-  'TEXT_CORPORA', 'Tanh', 'Tensor', 'TensorDataset',
+  'TEXT_CORPORA', 'Tanh', 'Tensor', 'TensorDataset', 'TextSampler',
   'TokenVocab', 'ValueError', 'WORDS_VOCAB', 'abs', 'accuracy', 'activation', 'activationEntry', 'activationLayer',
   'adaptiveAvgPool2d', 'add', 'additionTask', 'alexnet', 'andData', 'arange', 'argmax', 'avgPool1d', 'avgPool2d',
   'backward', 'batchNorm', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'broadcastTo',

@@ -10,10 +10,10 @@ import { cli, tempFolder } from './harness.js';
 
 const dir = tempFolder('bp-datasets-');
 
-test('the table names ten data sets, and every name is accepted by config and --data', () => {
-  assert.deepEqual(DATA_NAMES, ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'csv']);
+test('the table names fourteen data sets, and every name is accepted by config and --data', () => {
+  assert.deepEqual(DATA_NAMES, ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'csv', 'text']);
   for (const name of DATA_NAMES) {
-    const spec = DATASETS[name].spec.replace('[:DIR]', '').replace(':DIR', ':/some/dir').replace(':PATH', ':/some/file.csv');
+    const spec = DATASETS[name].spec.replace('[:DIR]', '').replace('[:CORPUS]', '').replace(':DIR', ':/some/dir').replace(':PATH', ':/some/file.csv');
     const d = parseDataSpec(spec);
     assert.equal(d.name, name);
     assert.deepEqual(checkDataConfig({ ...d }, 'config.data'), d, name);
@@ -21,22 +21,23 @@ test('the table names ten data sets, and every name is accepted by config and --
   assert.deepEqual(parseDataSpec('idx:/a:b'), { name: 'idx', dir: '/a:b' });
   assert.deepEqual(parseDataSpec('fashion-mnist:/f'), { name: 'fashion-mnist', dir: '/f' });
   assert.deepEqual(parseDataSpec('csv:x.csv'), { name: 'csv', path: 'x.csv' });
+  assert.deepEqual(parseDataSpec('text:my/book.txt'), { name: 'text', corpus: 'my/book.txt' });
 });
 
 test('--data errors name the data and list the spellings from the table', () => {
   assert.throws(() => parseDataSpec('imagenet'), (e: Error) => e instanceof ConfigError && e.message === `--data: unknown data 'imagenet' (use ${dataSpecs()})`);
-  assert.equal(dataSpecs(), 'mnist, fashion-mnist[:DIR], idx:DIR, and, or, xor, spirals, circles, moons, csv:PATH');
+  assert.equal(dataSpecs(), 'mnist, fashion-mnist[:DIR], idx:DIR, and, or, xor, spirals, circles, moons, parity, reverse, addition, csv:PATH, text[:CORPUS]');
   assert.throws(() => parseDataSpec('idx'), /--data idx:DIR needs the DIR part/);
   assert.throws(() => parseDataSpec('csv'), /--data csv:PATH needs the PATH part/);
   assert.throws(() => parseDataSpec('xor:3'), /--data xor takes no ':' argument/);
   assert.throws(() => parseDataSpec('constructor'), /unknown data 'constructor'/);
   const r = cli('eval', '--help');
-  assert.match(r.out, /mnist, fashion-mnist\[:DIR\], idx:DIR, and, or, xor, spirals,\s+circles, moons, csv:PATH/);
+  assert.match(r.out, /mnist, fashion-mnist\[:DIR\], idx:DIR, and, or, xor, spirals,\s+circles, moons, parity, reverse, addition, csv:PATH/);
 });
 
 test('config.data: per-name fields and values come from the table', () => {
   const bad: [object, RegExp][] = [
-    [{ name: 'imagenet' }, /config\.data\.name: must be one of 'mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'csv', got "imagenet"/],
+    [{ name: 'imagenet' }, /config\.data\.name: must be one of 'mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'csv', 'text', got "imagenet"/],
     [{ name: 7 }, /config\.data\.name: must be one of .*, got 7/],
     [{ name: 'xor', n: 4 }, /config\.data: unknown field 'n' \(allowed: name\)/],
     [{ name: 'spirals', path: 'a' }, /config\.data: unknown field 'path' \(allowed: name, n, noise, testFraction\)/],
@@ -47,6 +48,15 @@ test('config.data: per-name fields and values come from the table', () => {
     [{ name: 'moons', testFraction: 1 }, /config\.data\.testFraction: must be below 1, got 1/],
     [{ name: 'circles', n: 3 }, /config\.data\.n: must be ≥ 4, got 3/],
     [{ name: 'mnist', train: 9000, test: 2000 }, /10,000 digits; train \+ test = 11000/],
+    [{ name: 'text', seqLen: 2.5 }, /config\.data\.seqLen: must be a whole number, got 2\.5/],
+    [{ name: 'text', corpus: 3 }, /config\.data\.corpus: must be a bundled corpus \(pride-and-prejudice\) or the path of a text file, got 3/],
+    [{ name: 'text', stride: 0 }, /config\.data\.stride: must be ≥ 1, got 0/],
+    [{ name: 'text', maxChars: 1 }, /config\.data\.maxChars: must be ≥ 2, got 1/],
+    [{ name: 'parity', maxLen: 31 }, /config\.data\.maxLen: must be ≤ 30, got 31/],
+    [{ name: 'reverse', minLen: 5, maxLen: 4 }, /config\.data\.maxLen: must be at least minLen \(5\), got 4/],
+    [{ name: 'addition', digits: 0 }, /config\.data\.digits: must be ≥ 1, got 0/],
+    [{ name: 'addition', minLen: 2 }, /config\.data: unknown field 'minLen' \(allowed: name, train, test, digits\)/],
+    [{ name: 'text', path: 'a.txt' }, /config\.data: unknown field 'path' \(allowed: name, corpus, seqLen, stride, maxChars, testFraction\)/],
   ];
   for (const [d, pattern] of bad) {
     assert.throws(() => validateConfig({ data: d }), (e: Error) => e instanceof ConfigError && pattern.test(e.message), JSON.stringify(d));

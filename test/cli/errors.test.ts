@@ -57,7 +57,7 @@ test('--out in a folder without write permission: refused naming the folder', { 
 test('model.json metadata of the wrong type: a FileFormatError naming the file and the field (exit 1)', () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ config: 'xor' }, /model\.json: metadata\.config: must be a JSON object, got "xor"/],
-    [{ config: { data: { name: 3 } } }, /model\.json: metadata\.config\.data\.name: must be one of 'mnist', .*'csv', got 3/],
+    [{ config: { data: { name: 3 } } }, /model\.json: metadata\.config\.data\.name: must be one of 'mnist', .*'csv', 'text', got 3/],
     [{ config: { data: { name: 'imagenet' } } }, /model\.json: metadata\.config\.data\.name: must be one of .*, got "imagenet"/],
     [{ config: { data: 'and' } }, /model\.json: metadata\.config\.data: must be an object like/],
     [{ config: { loss: 42 } }, /model\.json: metadata\.config\.loss: must be one of/],

@@ -14,6 +14,7 @@ import { inspectGradients } from '../../examples/inspect-gradients.js';
 import { trainDelay } from '../../examples/truncated-bptt.js';
 import { trainGan } from '../../examples/gan.js';
 import { residualVsPlain } from '../../examples/residual-vs-plain.js';
+import { trainCharRnn } from '../../examples/char-rnn.js';
 import { manualSeed, randn } from '../../src/index.js';
 import { loadMnist } from '../../src/data/index.js';
 import { assertClose } from '../helpers.js';
@@ -125,14 +126,30 @@ test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ
   assertClose(r.dW1Formula, dW1, 1e-7, 1e-5);
 });
 
-test('examples/truncated-bptt: a Linear+tanh cell trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4)', () => {
+test('examples/truncated-bptt: an RNN layer trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4); chunks of 2 cannot reach back 4 steps', () => {
   const r = trainDelay();
   // Without memory the best answer is x(t) itself; its MSE against x(t−4) is 1 − cos(4·0.3) ≈ 0.64 on average.
   assert.ok(Math.abs(r.copyInputMse - (1 - Math.cos(1.2))) < 0.1, `copy-input MSE ${r.copyInputMse}`);
-  assert.ok(r.testMse < 0.01, `held-out MSE ${r.testMse}`);
-  assert.ok(r.testMse < r.copyInputMse / 50, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
+  // Measured: 9.8e-4 (seed 0, 40 epochs).
+  assert.ok(r.testMse < 3e-3, `held-out MSE ${r.testMse}`);
+  assert.ok(r.testMse < r.copyInputMse / 200, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
   assert.equal(r.losses.length, 40);
   assert.ok(r.losses[r.losses.length - 1] < r.losses[0] / 20, `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`);
+  // k = 2 < the delay 4: the error at ŷ(t) never reaches x(t−4). Measured 1.4e-2, 14× worse.
+  const short = trainDelay({ chunk: 2 });
+  assert.ok(short.testMse > 5 * r.testMse, `k = 2: ${short.testMse} vs k = 8: ${r.testMse}`);
+});
+
+test('examples/char-rnn: truncated BPTT over 32 streams, 2 epochs, LSTM of 64: held-out loss ≤ 2.2 nats/char (1.89 measured) against the unigram entropy 3.11; a sample per temperature each epoch', () => {
+  const lines: string[] = [];
+  const r = trainCharRnn({ epochs: 2, hiddenSize: 64, chunk: 32, sampleLength: 40, print: (l) => lines.push(l) });
+  assertClose(r.entropy, 3.114, 1e-3);
+  assert.ok(r.testLoss <= 2.2, `held-out loss ${r.testLoss} nats/char`);
+  assert.equal(r.losses.length, 2);
+  assert.ok(r.losses[1] < r.losses[0], `training loss ${r.losses}`);
+  assert.equal(r.samples.length, 4, 'two temperatures × two epochs');
+  assert.ok(r.samples.every((s) => [...s].length === 40 && [...s].every((ch) => r.model.vocab.chars.includes(ch))));
+  assert.match(lines[0], /^sample after epoch 1 \(temperature 0\.5\):\n {2}It is /);
 });
 
 test('examples/gan: a two-optimiser GAN step run by fit moves the generator mean to the data mean 3 (within 0.15, seed 0)', () => {
