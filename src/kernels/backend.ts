@@ -1,7 +1,9 @@
 /**
- * The kernel registry. Every numeric loop the ops call goes through `kernels`, so a faster
- * backend (WebAssembly SIMD, threads) can replace any kernel, one at a time, with
- * `registerBackend` + `setBackend`, or a single kernel with `overrideKernel`.
+ * The kernel registry (v2). Every numeric loop the ops call goes through `kernels`, so a faster
+ * backend (WebAssembly SIMD, threads) can replace any kernel. A backend declares which kernels it
+ * implements natively and, by name, which it leaves to the cpu kernels; registration refuses one
+ * that leaves a kernel unaccounted for. `setBackend` switches every op at once, `overrideKernel`
+ * one kernel. Which backend starts in use (BACKPROP_BACKEND, the default) is decided in select.ts.
  */
 import * as elementwise from './cpu/elementwise.js';
 import * as reduce from './cpu/reduce.js';
@@ -14,9 +16,8 @@ import * as batchnorm from './cpu/batchnorm.js';
 import * as recurrence from './cpu/recurrence.js';
 import { BackpropError } from '../errors.js';
 
-/** The portable TypeScript kernels: the reference every other backend is checked against. */
-export const cpuKernels = Object.freeze({
-  // forward
+/** Forward kernels: what a forward pass calls. */
+const forwardKernels = {
   binary: elementwise.binary,
   broadcastTo: elementwise.broadcastTo,
   unary: elementwise.unary,
@@ -45,7 +46,10 @@ export const cpuKernels = Object.freeze({
   batchNormStats: batchnorm.batchNormStats,
   batchNorm: batchnorm.batchNorm,
   recurrenceStep: recurrence.recurrenceStep,
-  // backward
+};
+
+/** Backward kernels: what the backward rules call. */
+const backwardKernels = {
   sumToShape: elementwise.sumToShape,
   unaryGrad: elementwise.unaryGrad,
   softplusGrad: elementwise.softplusGrad,
@@ -69,7 +73,10 @@ export const cpuKernels = Object.freeze({
   adaptiveAvgPool2dGrad: pool.adaptiveAvgPool2dGrad,
   batchNormGrad: batchnorm.batchNormGrad,
   recurrenceStepGrad: recurrence.recurrenceStepGrad,
-  // accumulation and optimiser updates
+};
+
+/** Accumulation (gradients into gradients) and in-place optimiser updates. */
+const updateKernels = {
   addInPlace: elementwise.addInPlace,
   addRowInPlace: elementwise.addRowInPlace,
   axpyInPlace: elementwise.axpyInPlace,
@@ -77,39 +84,174 @@ export const cpuKernels = Object.freeze({
   sgdStep: optim.sgdStep,
   adamStep: optim.adamStep,
   rmspropStep: optim.rmspropStep,
-});
+};
+
+/** The portable TypeScript kernels: the reference every other backend is checked against. */
+export const cpuKernels = Object.freeze({ ...forwardKernels, ...backwardKernels, ...updateKernels });
 
 /** The full set of kernels a backend provides. */
 export type Kernels = { -readonly [K in keyof typeof cpuKernels]: (typeof cpuKernels)[K] };
 /** The name of one kernel. */
 export type KernelName = keyof Kernels;
+/** What a kernel is for: a forward pass, a backward rule, or accumulation / an optimiser update. */
+export type KernelRole = 'forward' | 'backward' | 'update';
 
 /** Names of all kernels, forward and backward, that every backend must provide. */
 export const kernelNames = Object.keys(cpuKernels) as KernelName[];
 
-/** A named set of kernels; a partial set falls back to the cpu kernels for the rest. */
+/** The role of every kernel, from the group it is listed in above. */
+export const kernelRoles: Readonly<Record<KernelName, KernelRole>> = Object.freeze(Object.fromEntries([
+  ...Object.keys(forwardKernels).map((k) => [k, 'forward']),
+  ...Object.keys(backwardKernels).map((k) => [k, 'backward']),
+  ...Object.keys(updateKernels).map((k) => [k, 'update']),
+]) as Record<KernelName, KernelRole>);
+
+/**
+ * A named set of kernels. Every kernel name must be accounted for: implemented natively in
+ * `kernels`, or listed in `fallback` (run by the cpu kernel). Registration refuses a backend that
+ * leaves a kernel unaccounted for, so no backend lacks a forward or backward kernel silently.
+ */
 export interface Backend {
+  /** The name `setBackend`, BACKPROP_BACKEND and `--backend` take. */
   name: string;
+  /** The kernels this backend implements itself. */
   kernels: Partial<Kernels>;
+  /** The kernels it leaves to the cpu kernels, named one by one (omit only when `kernels` is complete). */
+  fallback?: readonly KernelName[];
+  /** Worker threads its kernels use (a number, or a function read when asked); 1 when omitted. */
+  threads?: number | (() => number);
 }
 
-const backends = new Map<string, Backend>([['cpu', { name: 'cpu', kernels: cpuKernels }]]);
+/** What a backend implements, what it leaves to cpu, and how many threads it uses. */
+export interface BackendDescription {
+  name: string;
+  /** Kernels it implements itself. */
+  native: KernelName[];
+  /** Kernels it declares as run by the cpu kernels. */
+  fallback: KernelName[];
+  threads: number;
+}
+
+/** How the backend in use was chosen. */
+export type BackendSource = 'default' | 'env' | 'flag' | 'setBackend';
+
+/** A known backend: registered, or to be loaded on first use (null from `load`: unavailable here). */
+interface Entry {
+  backend: Backend | null;
+  load?: () => Backend | null;
+  /** Why a backend whose load returned null cannot run here. */
+  unavailable?: string;
+}
+
+const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels, fallback: [], threads: 1 };
+const registry = new Map<string, Entry>([['cpu', { backend: cpuBackend }]]);
 let current = 'cpu';
+let source: BackendSource = 'default';
 
 /** The kernels in use. Ops call `kernels.x(…)`; the object is updated in place by setBackend. */
 export const kernels: Kernels = { ...cpuKernels };
 
-/** Makes a backend available to `setBackend`. */
-export function registerBackend(backend: Backend): void {
-  backends.set(backend.name, backend);
+/** Throws unless `backend` accounts for every kernel exactly once (native or declared fallback). */
+function checkDeclaration(backend: Backend): void {
+  const where = `backend '${backend.name}'`;
+  if (typeof backend.name !== 'string' || !/^[a-z][\w-]*$/i.test(backend.name)) {
+    throw new BackpropError(`registerBackend: name must be a word such as 'wasm', got ${JSON.stringify(backend.name)}`);
+  }
+  const known = new Set<string>(kernelNames);
+  const native = Object.keys(backend.kernels);
+  const fallback = backend.fallback ?? [];
+  const unknown = [...native, ...fallback].filter((k) => !known.has(k));
+  if (unknown.length) throw new BackpropError(`${where}: no such kernel(s) ${unknown.join(', ')} (kernel names: ${kernelNames.join(', ')})`);
+  const notFunctions = native.filter((k) => typeof backend.kernels[k as KernelName] !== 'function');
+  if (notFunctions.length) throw new BackpropError(`${where}: kernel(s) ${notFunctions.join(', ')} must be functions`);
+  const both = fallback.filter((k) => native.includes(k));
+  if (both.length) throw new BackpropError(`${where}: ${both.join(', ')} declared both native and fallback; remove them from fallback`);
+  const twice = fallback.filter((k, i) => fallback.indexOf(k) !== i);
+  if (twice.length) throw new BackpropError(`${where}: fallback lists ${[...new Set(twice)].join(', ')} more than once`);
+  const missing = kernelNames.filter((k) => !native.includes(k) && !fallback.includes(k));
+  if (missing.length) {
+    throw new BackpropError(`${where} lacks kernel(s) ${missing.join(', ')}: implement them, or list them in its fallback to run the cpu kernels`);
+  }
 }
 
-/** Switches every op to the named backend's kernels (cpu kernels fill any it lacks). */
-export function setBackend(name: string): void {
-  const b = backends.get(name);
-  if (!b) throw new BackpropError(`unknown backend '${name}'; registered: ${[...backends.keys()].join(', ')}`);
+/** Makes a backend available to `setBackend`; throws if it leaves any kernel unaccounted for. */
+export function registerBackend(backend: Backend): void {
+  checkDeclaration(backend);
+  if (backend.name === 'cpu') throw new BackpropError("registerBackend: 'cpu' is the reference backend and cannot be replaced");
+  registry.set(backend.name, { backend });
+  if (current === backend.name) Object.assign(kernels, cpuKernels, backend.kernels);
+}
+
+/**
+ * Makes a backend known by name and loads it on first use (for one that is costly to start,
+ * such as WebAssembly). `load` returns null where the backend cannot run; `unavailable` says why.
+ */
+export function registerLazyBackend(name: string, load: () => Backend | null, unavailable: string): void {
+  registry.set(name, { backend: null, load, unavailable });
+}
+
+/** The names setBackend would accept, with a note on each that cannot run here. */
+function knownList(): string {
+  return [...registry.keys()].map((n) => (isBackendAvailable(n) ? n : `${n} (not available here)`)).join(', ');
+}
+
+/** The declaration of a known backend, loaded if needed; a clear error for unknown or unavailable ones. */
+function resolve(name: string): Backend {
+  const entry = registry.get(name);
+  if (!entry) throw new BackpropError(`unknown backend '${name}'; known backends: ${knownList()}`);
+  if (!entry.backend && entry.load) {
+    const load = entry.load;
+    entry.load = undefined;
+    let b: Backend | null = null;
+    try {
+      b = load();
+    } catch (e) {
+      entry.unavailable = `it failed to load (${(e as Error).message})`;
+    }
+    if (b) {
+      try {
+        if (b.name !== name) throw new BackpropError(`backend '${name}' loaded a backend named '${b.name}'`);
+        checkDeclaration(b);
+        entry.backend = b;
+      } catch (e) {
+        // A declaration that does not account for every kernel is a bug to report, not a missing feature.
+        entry.unavailable = (e as Error).message;
+        throw e;
+      }
+    }
+  }
+  if (!entry.backend) {
+    const usable = [...registry.keys()].filter(isBackendAvailable);
+    throw new BackpropError(`backend '${name}' is not available here: ${entry.unavailable ?? 'it failed to load'}; available: ${usable.join(', ')}`);
+  }
+  return entry.backend;
+}
+
+/** Whether the named backend is known and can run here (loads it if it is lazy). */
+export function isBackendAvailable(name: string): boolean {
+  const entry = registry.get(name);
+  if (!entry) return false;
+  if (entry.backend) return true;
+  if (!entry.load) return false;
+  try {
+    resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Switches to a backend and records how it was chosen (setBackend, env var, CLI flag, default). */
+export function selectBackend(name: string, how: BackendSource): void {
+  const b = resolve(name);
   Object.assign(kernels, cpuKernels, b.kernels);
   current = name;
+  source = how;
+}
+
+/** Switches every op to the named backend's kernels (cpu kernels run its declared fallbacks). */
+export function setBackend(name: string): void {
+  selectBackend(name, 'setBackend');
 }
 
 /** Name of the backend in use. */
@@ -117,19 +259,36 @@ export function getBackend(): string {
   return current;
 }
 
-/** Names of the registered backends. */
+/** How the backend in use was chosen: 'default', 'env' (BACKPROP_BACKEND), 'flag' (--backend) or 'setBackend'. */
+export function getBackendSource(): BackendSource {
+  return source;
+}
+
+/** Names of the backends that can run here (registered, and lazy ones that load). */
 export function listBackends(): string[] {
-  return [...backends.keys()];
+  return [...registry.keys()].filter(isBackendAvailable);
 }
 
-/** Kernels a backend does not implement itself (falls back to cpu for them). */
+/** Names of every known backend, including ones that cannot run here. */
+export function knownBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** What the named backend (default: the one in use) implements natively, what falls back to cpu, and its threads. */
+export function describeBackend(name: string = current): BackendDescription {
+  const b = resolve(name);
+  const native = kernelNames.filter((k) => typeof b.kernels[k] === 'function');
+  const fallback = kernelNames.filter((k) => !native.includes(k));
+  const threads = typeof b.threads === 'function' ? b.threads() : (b.threads ?? 1);
+  return { name, native, fallback, threads };
+}
+
+/** Kernels a backend does not implement itself: its declared fallbacks, run by the cpu kernels. */
 export function missingKernels(name: string): KernelName[] {
-  const b = backends.get(name);
-  if (!b) throw new BackpropError(`unknown backend '${name}'`);
-  return kernelNames.filter((k) => typeof b.kernels[k] !== 'function');
+  return describeBackend(name).fallback;
 }
 
-/** Replaces one kernel of the current set (for a backend under development, or tests). */
+/** Replaces one kernel of the current set (for a backend under development, or tests); undone by the next setBackend. */
 export function overrideKernel<K extends KernelName>(name: K, fn: Kernels[K]): void {
   kernels[name] = fn;
 }

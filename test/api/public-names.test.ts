@@ -21,7 +21,7 @@ const PUBLIC = [
   'backward', 'batchNorm', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'broadcastTo',
   'circles', 'clamp', 'clipGradNorm', 'clipGradValue', 'clone', 'concat', 'confusionMatrix',
   'conv1d', 'conv2d', 'cos', 'countCorrect', 'cpuKernels', 'crossEntropy', 'decodeCheckpoint',
-  'decodeSafetensors', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
+  'decodeSafetensors', 'describeBackend', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
   'encodeSafetensors', 'evaluate', 'evaluateSequences', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
   'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend', 'getDefaultDtype',
   'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect', 'init',

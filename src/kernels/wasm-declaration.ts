@@ -1,0 +1,36 @@
+/**
+ * The wasm backend's declaration: the kernels src/kernels/wasm implements natively come with its
+ * kernel set; every other kernel is named here, one by one, as run by the cpu kernel. When a
+ * kernel moves into WebAssembly, take its name out of WASM_FALLBACK (registration refuses a kernel
+ * declared both ways, and one declared neither way), so no gap is ever silent.
+ */
+import type { Backend, KernelName } from './backend.js';
+// TEMPORARY: the stub until src/kernels/wasm/index.ts lands on main; then import from './wasm/index.js'.
+import { wasmBackend } from './wasm-stub.js';
+
+/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, for now). */
+export const WASM_FALLBACK: readonly KernelName[] = [
+  // forward
+  'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
+  'binaryCrossEntropy', 'sumAll', 'sumAxis', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
+  'gather', 'concat', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
+  'recurrenceStep',
+  // backward
+  'sumToShape', 'unaryGrad', 'softplusGrad', 'leakyReluGrad', 'eluGrad', 'powScalarGrad', 'clampGrad',
+  'binaryCrossEntropyGrad', 'binaryCrossEntropyTargetGrad', 'expandAxis', 'scatterAxis', 'softmaxGrad',
+  'unsliceAxis', 'indexAdd', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad',
+  'maxPool2dGrad', 'avgPool2dGrad', 'adaptiveAvgPool2dGrad', 'batchNormGrad', 'recurrenceStepGrad',
+  // accumulation and optimiser updates
+  'addInPlace', 'addRowInPlace', 'axpyInPlace', 'batchNormUpdateRunning', 'sgdStep', 'adamStep', 'rmspropStep',
+];
+
+/** Why the wasm backend may not run: the message when wasmBackend() returns null. */
+export const WASM_UNAVAILABLE = 'this JavaScript engine does not validate WebAssembly SIMD (128-bit) modules';
+
+/** The wasm backend with its explicit fallback list, or null where WebAssembly SIMD is missing. */
+export function loadWasmBackend(): Backend | null {
+  const b = wasmBackend();
+  if (!b) return null;
+  // A declaration that comes with its own fallback list (from src/kernels/wasm) takes precedence.
+  return { ...b, fallback: b.fallback ?? WASM_FALLBACK };
+}
