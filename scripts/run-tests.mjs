@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 /** Substrings of the test files every backend must pass (npm run test:backends runs them under each). */
 const CONFORMANCE = [
   'test/kernels/', 'test/ops/', 'test/parity/', 'test/autograd/', 'test/losses/', 'test/optim/', 'test/train/',
-  'test/nn/', 'gradcheck', 'torch', 'parity', '-train',
+  'test/nn/', 'test/models/', 'test/regressions/core', 'gradcheck', 'torch', 'parity', '-train',
 ];
 
 function find(dir) {

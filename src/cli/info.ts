@@ -1,12 +1,16 @@
 /**
  * `backprop info` on a tensor file rather than a saved model: a training checkpoint (epoch,
  * step, optimiser, the model's tensors and parameter count) or any `.safetensors` file (each
- * tensor's name, dtype and shape, with the file's metadata).
+ * tensor's name, dtype and shape, with the file's metadata). And `backprop info --backend`: the
+ * kernel backend in use, its native kernels, its cpu fallbacks and its threads.
  */
 import { existsSync } from 'node:fs';
 import { readFileChecked } from '../io/read.js';
 import { decodeSafetensors, type SafetensorsContents } from '../io/safetensors.js';
 import { decodeCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.js';
+import { describeBackend, getBackendSource, isBackendAvailable, kernelNames, knownBackends, type BackendSource } from '../kernels/backend.js';
+import { BACKEND_ENV, PREFER_FASTEST } from '../kernels/select.js';
+import { wasmFeatures } from '../kernels/wasm-declaration.js';
 
 const CHECKPOINT_FORMAT = 'backprop.checkpoint';
 
@@ -73,5 +77,28 @@ function checkpointLines(path: string, st: SafetensorsContents, ckpt: LoadedChec
     `parameters: ${count(st, model)} in ${model.length} tensor(s)`,
     ...tensorLines(st, model, 'model.'),
     ...(rest.length ? [`other tensors (optimiser state, …): ${rest.length}, ${count(st, rest)} values`, ...tensorLines(st, rest)] : []),
+  ];
+}
+
+/** How each way of choosing a backend reads in `backprop info --backend`. */
+const SOURCE_WORDS: Record<BackendSource, string> = {
+  default: `the default${PREFER_FASTEST ? ': the fastest that works here' : ''}; set ${BACKEND_ENV} or --backend to change it`,
+  env: `chosen by ${BACKEND_ENV}`,
+  flag: 'chosen by --backend',
+  setBackend: 'chosen by setBackend()',
+};
+
+/** The lines of `backprop info --backend`: the backend in use, its threads, native kernels and cpu fallbacks, and the others. */
+export function backendInfoLines(): string[] {
+  const d = describeBackend();
+  const features = wasmFeatures();
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `backend: ${d.name} (${SOURCE_WORDS[getBackendSource()]})`,
+    `threads: ${d.threads}`,
+    `native kernels (${d.native.length} of ${kernelNames.length}): ${d.native.length === kernelNames.length ? 'all' : d.native.join(', ') || 'none'}`,
+    `cpu fallback (${d.fallback.length}): ${d.fallback.join(', ') || 'none'}`,
+    `backends: ${knownBackends().map((n) => (isBackendAvailable(n) ? n : `${n} (not available here)`)).join(', ')}`,
+    `WebAssembly: SIMD ${yes(features.simd)}, relaxed SIMD ${yes(features.relaxedSimd)}`,
   ];
 }

@@ -34,7 +34,9 @@ import { checkSavedMetadata } from './saved.js';
 import { prepareOutDir } from './outdir.js';
 import { assertFiniteJson } from './finite.js';
 import { acquireRunLock } from './lock.js';
-import { tensorFileInfo } from './info.js';
+import { tensorFileInfo, backendInfoLines } from './info.js';
+import { applyBackendChoice, chooseBackend, BACKEND_ENV } from '../kernels/select.js';
+import { getBackend, getBackendSource, knownBackends, selectBackend } from '../kernels/backend.js';
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
@@ -432,7 +434,18 @@ function infoSummary(model: Module, io: CliIO): void {
   }
 }
 
-function infoCommand(modelPath: string, io: CliIO): number {
+function infoCommand(modelPath: string | undefined, showBackend: boolean, io: CliIO): number {
+  if (modelPath === undefined) {
+    if (!showBackend) throw new UsageError('info: give a saved model, checkpoint or .safetensors file (or --backend to show the kernel backend)');
+    for (const line of backendInfoLines()) io.out(line);
+    return 0;
+  }
+  const code = modelInfo(modelPath, io);
+  if (showBackend) for (const line of backendInfoLines()) io.out(line);
+  return code;
+}
+
+function modelInfo(modelPath: string, io: CliIO): number {
   const fileInfo = tensorFileInfo(modelPath);
   if (fileInfo) {
     for (const line of fileInfo) io.out(line);
@@ -453,14 +466,18 @@ function infoCommand(modelPath: string, io: CliIO): number {
 /** Runs the CLI on argv (without `node` and the script) and returns the exit code. */
 export function run(argv: readonly string[], io: CliIO = defaultIO): number {
   let code = 0;
+  // Run in-process (tests, embedding), the CLI puts back the backend it found.
+  const before = { name: getBackend(), source: getBackendSource() };
   const program = new Command();
   program
     .name('backprop')
     .description('Build, train, inspect and ship neural networks.')
     .version(packageVersion(), '-V, --version')
+    .addOption(new Option('--backend [name]', `kernel backend for any command: ${knownBackends().join(' or ')} (default: ${BACKEND_ENV} or cpu); with info and no name: show the backend in use`))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => useBackendFlag(program.opts<{ backend?: string | true }>().backend, action.name()));
   program
     .command('train')
     .description('train a network (default: an MLP on the bundled MNIST digits) and save it with its loss/accuracy curve')
@@ -500,27 +517,53 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
   program
     .command('info')
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors")
-    .argument('<model>', 'saved model, checkpoint .safetensors, or any .safetensors file')
-    .action((model: string) => { code = infoCommand(model, io); });
+    .argument('[model]', 'saved model, checkpoint .safetensors, or any .safetensors file')
+    .action((model: string | undefined) => { code = infoCommand(model, program.opts<{ backend?: string | true }>().backend !== undefined, io); });
 
   try {
     program.parse(argv as string[], { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return 2;
-    }
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      io.err(`backprop: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof BackpropError || e instanceof FileFormatError || e instanceof ValueError) {
-      io.err(`backprop: ${e.message}`);
-      return 1;
-    }
-    io.err(`backprop: unexpected error: ${(e as Error).message}`);
-    if (process.env.BACKPROP_DEBUG) io.err((e as Error).stack ?? '');
+    return exitCode(e, io);
+  } finally {
+    selectBackend(before.name, before.source);
+  }
+}
+
+/**
+ * Applies `--backend <name>` (or BACKPROP_BACKEND, or the default) before a command runs; a bad
+ * name is a usage error listing the known ones. A bare `--backend` only means something to info.
+ */
+function useBackendFlag(flag: string | true | undefined, command: string): void {
+  if (flag === true && command !== 'info') throw new UsageError(`--backend needs a name: ${knownBackends().join(', ')}`);
+  try {
+    const name = flag === true ? undefined : flag;
+    // Without a flag the variable is still checked, but a backend set in code (in-process use) stays.
+    if (name === undefined && getBackendSource() === 'setBackend') chooseBackend();
+    else applyBackendChoice(name);
+  } catch (e) {
+    if (!(e instanceof BackpropError)) throw e;
+    const hint = command === 'info' && typeof flag === 'string' && /[./\\]/.test(flag)
+      ? ` (to show the backend with a model's info, put --backend last: backprop info ${flag} --backend)` : '';
+    throw new UsageError(`${e.message}${hint}`);
+  }
+}
+
+/** The exit code for an error thrown by a command, after printing it. */
+function exitCode(e: unknown, io: CliIO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof UsageError || e instanceof ConfigError) {
+    io.err(`backprop: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof BackpropError || e instanceof FileFormatError || e instanceof ValueError) {
+    io.err(`backprop: ${e.message}`);
     return 1;
   }
+  io.err(`backprop: unexpected error: ${(e as Error).message}`);
+  if (process.env.BACKPROP_DEBUG) io.err((e as Error).stack ?? '');
+  return 1;
 }

@@ -7,6 +7,8 @@
 import type { Backend, KernelName } from './backend.js';
 // TEMPORARY: the stub until src/kernels/wasm/index.ts lands on main; then import from './wasm/index.js'.
 import { wasmBackend } from './wasm-stub.js';
+/** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
+export { wasmFeatures } from './wasm-stub.js';
 
 /** Kernels the wasm backend leaves to the cpu kernels (all but matmul, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
