@@ -2,10 +2,11 @@
 // Node 20's `--test` does not expand globs itself, so the files are listed here. Output is the
 // spec reporter; a TAP copy is read back to print one plain closing line: "N passed, N failed".
 //
-//   node scripts/run-tests.mjs [substring…] [--backend <name>] [--conformance]
+//   node scripts/run-tests.mjs [substring…] [--backend <name>] [--conformance] [--node-flag=<flag>…]
 // --backend runs the tests under that kernel backend (it sets BACKPROP_BACKEND for them; a test
 // checks the backend really is in use). --conformance keeps only the conformance subset: gradient
 // checks, PyTorch-parity fixtures, kernels, ops, losses, optimisers and training tests.
+// --node-flag passes a flag to node for every test process (e.g. --experimental-wasm-relaxed-simd).
 import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +34,7 @@ function parseArgs(argv) {
   const filter = [];
   let backend;
   let conformance = false;
+  const nodeFlags = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--backend') {
@@ -43,12 +45,13 @@ function parseArgs(argv) {
       }
     } else if (a.startsWith('--backend=')) backend = a.slice('--backend='.length);
     else if (a === '--conformance') conformance = true;
+    else if (a.startsWith('--node-flag=')) nodeFlags.push(a.slice('--node-flag='.length));
     else filter.push(a);
   }
-  return { filter, backend, conformance };
+  return { filter, backend, conformance, nodeFlags };
 }
 
-const { filter, backend, conformance } = parseArgs(process.argv.slice(2));
+const { filter, backend, conformance, nodeFlags } = parseArgs(process.argv.slice(2));
 let files = find('test');
 if (conformance) files = files.filter((f) => CONFORMANCE.some((s) => f.split('\\').join('/').includes(s)));
 if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));
@@ -62,7 +65,7 @@ const res = spawnSync(
   [
     // select.ts applies BACKPROP_BACKEND in every test process, even one that imports no src/index.ts.
     '--conditions=source', '--import', 'tsx', '--import', pathToFileURL(resolve('src/kernels/select.ts')).href,
-    '--expose-gc', '--test',
+    '--expose-gc', ...nodeFlags, '--test',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...files,
@@ -78,5 +81,6 @@ try {
   summary = '';
 }
 rmSync(tmp, { recursive: true, force: true });
-if (summary) console.log(backend ? `${summary} (backend ${backend})` : summary);
+const under = [backend && `backend ${backend}`, ...nodeFlags].filter(Boolean).join(', ');
+if (summary) console.log(under ? `${summary} (${under})` : summary);
 process.exit(res.status ?? 1);

@@ -1,33 +1,54 @@
 // `npm run test:backends`: the conformance subset of the tests (gradient checks, PyTorch-parity
-// fixtures, kernels, ops, losses, optimisers, training) under every backend that runs here, one
-// after the other; a backend that cannot run here (no WebAssembly SIMD) is reported, not failed.
+// fixtures, kernels, ops, layers, losses, optimisers, models, training) under every backend that
+// runs here, one after the other; a backend that cannot run here (no WebAssembly SIMD) is reported,
+// not failed. Where the engine has relaxed SIMD only behind a V8 flag (Node 20), wasm runs twice:
+// plain SIMD, and with the flag, so the fused multiply-add build is checked too.
 // Extra arguments (file substrings) narrow the subset: `npm run test:backends -- gradcheck`.
 import { spawnSync } from 'node:child_process';
 
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 const extra = process.argv.slice(2);
-const listing = spawnSync(
-  process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e',
-    "const k = await import('./src/kernels/select.ts'); const b = await import('./src/kernels/backend.ts');" +
-    " console.log(JSON.stringify(b.knownBackends().map((n) => [n, b.isBackendAvailable(n)])));"],
-  { encoding: 'utf8', env: { ...process.env, BACKPROP_BACKEND: '' } },
-);
-if (listing.status !== 0) {
-  process.stderr.write(listing.stderr);
+
+/** The known backends, whether each runs here, and the wasm features, as seen by node with `flags`. */
+function probe(flags) {
+  const r = spawnSync(
+    process.execPath,
+    [...flags, '--conditions=source', '--import', 'tsx', '--input-type=module', '-e',
+      "await import('./src/kernels/select.ts'); const b = await import('./src/kernels/backend.ts');" +
+      " const w = await import('./src/kernels/wasm-declaration.ts');" +
+      ' console.log(JSON.stringify({ known: b.knownBackends().map((n) => [n, b.isBackendAvailable(n)]), features: w.wasmFeatures() }));'],
+    { encoding: 'utf8', env: { ...process.env, BACKPROP_BACKEND: '' } },
+  );
+  if (r.status !== 0) return { error: r.stderr };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const plain = probe([]);
+if (plain.error) {
+  process.stderr.write(plain.error);
   process.exit(1);
 }
-/** @type {[string, boolean][]} */
-const known = JSON.parse(listing.stdout.trim().split('\n').pop());
+const runs = [];
+for (const [name, available] of plain.known) {
+  if (!available) runs.push({ name, skip: 'not available here' });
+  else runs.push({ name, flags: [] });
+  if (name === 'wasm' && available && !plain.features.relaxedSimd) {
+    const withFlag = probe([RELAXED_FLAG]);
+    if (!withFlag.error && withFlag.features.relaxedSimd) runs.push({ name, flags: [RELAXED_FLAG], label: 'wasm (relaxed SIMD)' });
+  }
+}
 const results = [];
-for (const [name, available] of known) {
-  if (!available) {
-    results.push(`${name}: not available here (skipped)`);
+for (const r of runs) {
+  const label = r.label ?? r.name;
+  if (r.skip) {
+    results.push(`${label}: ${r.skip} (skipped)`);
     continue;
   }
-  console.log(`\n=== backend ${name} ===`);
+  console.log(`\n=== backend ${label} ===`);
   const t0 = Date.now();
-  const res = spawnSync(process.execPath, ['scripts/run-tests.mjs', '--backend', name, '--conformance', ...extra], { stdio: 'inherit' });
-  results.push(`${name}: ${res.status === 0 ? 'passed' : `FAILED (exit ${res.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const args = ['scripts/run-tests.mjs', '--backend', r.name, '--conformance', ...r.flags.map((f) => `--node-flag=${f}`), ...extra];
+  const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  results.push(`${label}: ${res.status === 0 ? 'passed' : `FAILED (exit ${res.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (res.status !== 0) process.exitCode = 1;
 }
-console.log(`\nconformance by backend:\n  ${results.join('\n  ')}`);
+console.log(`\nconformance by backend:\n${results.map((l) => `  ${l}`).join('\n')}`);
