@@ -11,7 +11,7 @@ export { scopePath } from './autograd/scope.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';
-export { cpuKernels, kernelNames, registerBackend, setBackend, getBackend, listBackends, describeBackend, missingKernels, overrideKernel } from './kernels/backend.js';
+export { cpuKernels, kernelNames, registerBackend, registerKernel, setBackend, getBackend, listBackends, describeBackend, missingKernels, overrideKernel } from './kernels/backend.js';
 export type { Backend, BackendDescription, Kernels, KernelName } from './kernels/backend.js';
 // Makes the wasm backend known and applies BACKPROP_BACKEND (or the default) at import.
 import './kernels/select.js';

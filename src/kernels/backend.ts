@@ -178,8 +178,27 @@ function checkDeclaration(backend: Backend): void {
 export function registerBackend(backend: Backend): void {
   checkDeclaration(backend);
   if (backend.name === 'cpu') throw new BackpropError("registerBackend: 'cpu' is the reference backend and cannot be replaced");
-  registry.set(backend.name, { backend });
+  registry.set(backend.name, { backend: own(backend) });
   if (current === backend.name) Object.assign(kernels, cpuKernels, backend.kernels);
+}
+
+/** A private copy of a declaration, so registerKernel can change it and the caller's object cannot. */
+function own(backend: Backend): Backend {
+  return { ...backend, kernels: { ...backend.kernels }, fallback: [...(backend.fallback ?? [])] };
+}
+
+/**
+ * Registers one kernel by name as native to a backend: it leaves the backend's cpu fallbacks, and
+ * runs at once if the backend is in use. For a backend that gains kernels one at a time.
+ */
+export function registerKernel<K extends KernelName>(backendName: string, name: K, fn: Kernels[K]): void {
+  if (backendName === 'cpu') throw new BackpropError("registerKernel: the cpu kernels are the reference and cannot be replaced (use overrideKernel to swap one in the kernels in use)");
+  if (!kernelNames.includes(name)) throw new BackpropError(`registerKernel: no kernel named '${String(name)}' (kernel names: ${kernelNames.join(', ')})`);
+  if (typeof fn !== 'function') throw new BackpropError(`registerKernel: kernel ${name} of backend '${backendName}' must be a function`);
+  const b = resolve(backendName);
+  b.kernels[name] = fn;
+  b.fallback = (b.fallback ?? []).filter((k) => k !== name);
+  if (current === backendName) kernels[name] = fn;
 }
 
 /**
@@ -212,7 +231,7 @@ function resolve(name: string): Backend {
       try {
         if (b.name !== name) throw new BackpropError(`backend '${name}' loaded a backend named '${b.name}'`);
         checkDeclaration(b);
-        entry.backend = b;
+        entry.backend = own(b);
       } catch (e) {
         // A declaration that does not account for every kernel is a bug to report, not a missing feature.
         entry.unavailable = (e as Error).message;

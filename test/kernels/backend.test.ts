@@ -120,3 +120,26 @@ test('overrideKernel swaps one kernel until the next setBackend', () => {
   bp.softmax(bp.zeros([3]));
   assert.equal(calls, 1);
 });
+
+test('registerKernel moves one kernel of a backend from cpu fallback to native, at once if it is in use', () => {
+  const before = bp.getBackend();
+  bp.registerBackend({ name: 'growing', kernels: {}, fallback: bp.kernelNames });
+  assert.deepEqual(bp.describeBackend('growing').native, []);
+  bp.setBackend('growing');
+  try {
+    let calls = 0;
+    bp.registerKernel('growing', 'softmax', (...args) => {
+      calls++;
+      return bp.cpuKernels.softmax(...args);
+    });
+    assert.deepEqual(bp.describeBackend('growing').native, ['softmax']);
+    assert.equal(bp.describeBackend('growing').fallback.includes('softmax'), false);
+    bp.softmax(bp.zeros([2]));
+    assert.equal(calls, 1, 'the backend in use runs the new kernel without a setBackend');
+  } finally {
+    bp.setBackend(before);
+  }
+  assert.throws(() => bp.registerKernel('cpu', 'matmul', bp.cpuKernels.matmul), /cpu kernels are the reference/);
+  assert.throws(() => bp.registerKernel('growing', 'matmull' as KernelName, bp.cpuKernels.matmul), /no kernel named 'matmull'/);
+  assert.throws(() => bp.registerKernel('nope', 'matmul', bp.cpuKernels.matmul), /unknown backend 'nope'/);
+});
