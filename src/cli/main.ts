@@ -380,7 +380,7 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   if (model instanceof CharRNN) throw new UsageError(`predict: ${modelPath} is a character language model: sample from it with backprop generate ${modelPath}`);
   const { classes: names, standardize } = trainedWith(meta);
   if (typeof meta.tokens === 'string') {
-    const done = predictTexts(model, meta.tokens, flags.input, names, io.out);
+    const done = predictTexts(model, meta.tokens, flags.input, names, io.out, (msg) => new UsageError(msg));
     if (done !== null) return done;
   }
   const labelColumn = config.data?.name === 'csv' ? config.data.labelColumn : undefined;
@@ -486,7 +486,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .command('predict')
     .description("run a saved model on inputs: JSON rows, a JSON file, or a PNG/PGM image of a digit")
     .argument('<model>', 'saved model')
-    .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file')
+    .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file; text such as \'["0110"]\' for a sequence model, numbers such as \'["42", "913"]\' for number-words')
     .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
   program
     .command('generate')
