@@ -181,7 +181,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   train = { x: shapeInputs(model, train.x, 'train'), y: train.y };
   if (validation) validation = { x: shapeInputs(model, validation.x, 'train'), y: validation.y };
   if (test) test = { x: shapeInputs(model, test.x, 'train'), y: test.y };
-  checkOutputsFitLabels(config, model, train.y);
+  checkOutputsFitLabels(config, model, train);
   const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
@@ -245,8 +245,9 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
 }
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
-function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor): void {
-  if (isTeacherForced(model)) return checkSequenceRun(config); // its outputs are tokens, one per step
+function checkOutputsFitLabels(config: TrainConfig, model: Module, train: { x: Tensor; y: Tensor }): void {
+  if (isTeacherForced(model)) return checkSequenceRun(config, model, train); // its outputs are tokens, one per step
+  const y = train.y;
   if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
   const shape = model.inputShape ?? [];
   const inFeatures = shape.reduce((a, b) => a * b, 1);

@@ -18,10 +18,23 @@ import type { TrainConfig } from './config.js';
 
 export { isTeacherForced, teacherForcingStep, evaluateSequences } from '../train/teacher-forcing.js';
 
-/** A teacher-forced run is scored on its test set at the end: no validation split, no early stopping. */
-export function checkSequenceRun(config: TrainConfig): void {
+/**
+ * A teacher-forced run is scored on its test set at the end: no validation split, no early
+ * stopping. Its model must write every target token (y) and, for a generator, take the data's
+ * vectors (x): checked here so the config field is named before training starts.
+ */
+export function checkSequenceRun(config: TrainConfig, model: Module, train: { x: Tensor; y: Tensor }): void {
   if (config.validationSplit) throw new ConfigError(`config.validationSplit: a ${config.model.type} model is scored on the test set after training, not on a validation split; remove it`);
   if (config.earlyStopping) throw new ConfigError(`config.earlyStopping: not supported for a ${config.model.type} model (set epochs instead)`);
+  const [field, size] = model instanceof SequenceGenerator ? ['vocabSize', model.vocabSize] : model instanceof Seq2Seq ? ['tgtVocab', model.tgtVocab] : ['', 0];
+  if (!field) return;
+  let top = 0;
+  for (const v of train.y.data) if (v > top) top = v;
+  // Tokens count PAD, START and END before the data's symbols.
+  if (top >= size) throw new ConfigError(`config.model.${field}: the targets use tokens 0 … ${top} (the data's symbols after PAD, START and END), so it must be at least ${top + 1}, got ${size}`);
+  if (model instanceof SequenceGenerator && train.x.shape[1] !== model.codeSize) {
+    throw new ConfigError(`config.model.codeSize: the data's vectors have ${train.x.shape[1]} values (number-words: 10 per digit), got ${model.codeSize}`);
+  }
 }
 
 /** The texts of `--input`: a JSON string or list of strings, or plain text; null when it is JSON of numbers (token rows). */
