@@ -1,0 +1,213 @@
+// Single-precision GEMM for WebAssembly SIMD (wasm32 + simd128), C = op(A)·op(B), batched.
+//
+// GotoBLAS/BLIS structure: the n dimension is cut in blocks of NC, k in blocks of KC, m in blocks
+// of MC. Each KC×NC block of op(B) is packed into column panels NR wide and each MC×KC block of
+// op(A) into row panels MR tall, both k-major, so the micro-kernel reads them strictly in order.
+// Transposes are absorbed by the packing, which reads either layout directly (no transposed
+// copies). The micro-kernel keeps an MR×NR = 4×8 tile of C in eight f32x4 accumulators: per k
+// step it loads two vectors of B, broadcasts four scalars of A (v128.load32_splat) and does eight
+// multiply-adds, so 8 accumulators + 2 B + 1 A + 1 product use 12 of the 16 xmm registers V8 has
+// on x64 (6×8 with 12 accumulators measured slower: V8 spilled).
+//
+// MADD(a, b, c) = a·b + c. The plain build uses f32x4.mul + f32x4.add. The relaxed build (compiled
+// with -DRELAXED) writes v128.bitselect as a placeholder, which scripts/build-wasm.sh rewrites to
+// f32x4.relaxed_madd in the text form: clang 14 only knows an early, since renumbered encoding of
+// the relaxed fused multiply-add. bitselect has the same type (v128 v128 v128 -> v128) and this
+// file uses it nowhere else; the build script checks the count.
+#include <wasm_simd128.h>
+
+#ifdef RELAXED
+#define MADD(a, b, c) wasm_v128_bitselect((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
+#endif
+
+#define MR 4
+#define NR 8
+#define KC 256
+#define MC 192
+#define NC 1024
+
+// Packed panels of op(A) (MC×KC) and op(B) (KC×NC), 64-byte aligned, in the module's data.
+static float packedA[MC * KC] __attribute__((aligned(64)));
+static float packedB[KC * NC] __attribute__((aligned(64)));
+
+static inline int min_i(int a, int b) { return a < b ? a : b; }
+
+// Splits total into the fewest blocks of at most ~max, of equal size rounded up to a multiple of unit.
+static int block_size(int total, int max, int unit) {
+  int blocks = (total + max - 1) / max;
+  int size = (total + blocks - 1) / blocks;
+  return (size + unit - 1) / unit * unit;
+}
+
+// Packs rows ic..ic+mc, columns pc..pc+kc of op(A) into MR-row panels (k-major, zero-padded rows).
+// A not transposed: row-major m×k, element (i, p) at a[i*k + p]; transposed: stored k×m, at a[p*m + i].
+static void pack_a(const float *a, int m, int k, int trans, int ic, int mc, int pc, int kc) {
+  float *q = packedA;
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    int h = min_i(MR, mc - i0);
+    if (trans) {
+      const float *s = a + (long)pc * m + ic + i0;
+      if (h == MR) {
+        for (int p = 0; p < kc; p++, s += m, q += MR) wasm_v128_store(q, wasm_v128_load(s));
+      } else {
+        for (int p = 0; p < kc; p++, s += m, q += MR)
+          for (int i = 0; i < MR; i++) q[i] = i < h ? s[i] : 0.0f;
+      }
+    } else {
+      const float *r0 = a + (long)(ic + i0) * k + pc;
+      if (h == MR) {
+        const float *r1 = r0 + k, *r2 = r1 + k, *r3 = r2 + k;
+        int p = 0;
+        // 4×4 transposes: four k steps of four rows become four k-major groups of MR.
+        for (; p + 4 <= kc; p += 4, q += 4 * MR) {
+          v128_t x0 = wasm_v128_load(r0 + p), x1 = wasm_v128_load(r1 + p);
+          v128_t x2 = wasm_v128_load(r2 + p), x3 = wasm_v128_load(r3 + p);
+          v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5);
+          v128_t t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+          v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+          v128_t t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+          wasm_v128_store(q, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(q + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(q + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(q + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+        for (; p < kc; p++, q += MR) {
+          q[0] = r0[p]; q[1] = r1[p]; q[2] = r2[p]; q[3] = r3[p];
+        }
+      } else {
+        for (int p = 0; p < kc; p++, q += MR)
+          for (int i = 0; i < MR; i++) q[i] = i < h ? r0[(long)i * k + p] : 0.0f;
+      }
+    }
+  }
+}
+
+// Packs rows pc..pc+kc, columns jc..jc+nc of op(B) into NR-column panels (k-major, zero-padded columns).
+// B not transposed: row-major k×n, element (p, j) at b[p*n + j]; transposed: stored n×k, at b[j*k + p].
+static void pack_b(const float *b, int k, int n, int trans, int pc, int kc, int jc, int nc) {
+  float *q = packedB;
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    int w = min_i(NR, nc - j0);
+    if (!trans) {
+      const float *s = b + (long)pc * n + jc + j0;
+      if (w == NR) {
+        for (int p = 0; p < kc; p++, s += n, q += NR) {
+          wasm_v128_store(q, wasm_v128_load(s));
+          wasm_v128_store(q + 4, wasm_v128_load(s + 4));
+        }
+      } else {
+        for (int p = 0; p < kc; p++, s += n, q += NR)
+          for (int j = 0; j < NR; j++) q[j] = j < w ? s[j] : 0.0f;
+      }
+    } else {
+      const float *r = b + (long)(jc + j0) * k + pc;
+      if (w == NR) {
+        int p = 0;
+        // Two 4×4 transposes per four k steps: rows j0..j0+3 and j0+4..j0+7 of the stored Bᵀ.
+        for (; p + 4 <= kc; p += 4, q += 4 * NR) {
+          for (int h = 0; h < 2; h++) {
+            const float *r0 = r + (long)(4 * h) * k + p;
+            v128_t x0 = wasm_v128_load(r0), x1 = wasm_v128_load(r0 + k);
+            v128_t x2 = wasm_v128_load(r0 + 2 * k), x3 = wasm_v128_load(r0 + 3 * k);
+            v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5);
+            v128_t t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+            v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+            v128_t t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+            wasm_v128_store(q + 4 * h, wasm_i64x2_shuffle(t0, t1, 0, 2));
+            wasm_v128_store(q + 4 * h + NR, wasm_i64x2_shuffle(t0, t1, 1, 3));
+            wasm_v128_store(q + 4 * h + 2 * NR, wasm_i64x2_shuffle(t2, t3, 0, 2));
+            wasm_v128_store(q + 4 * h + 3 * NR, wasm_i64x2_shuffle(t2, t3, 1, 3));
+          }
+        }
+        for (; p < kc; p++, q += NR)
+          for (int j = 0; j < NR; j++) q[j] = r[(long)j * k + p];
+      } else {
+        for (int p = 0; p < kc; p++, q += NR)
+          for (int j = 0; j < NR; j++) q[j] = j < w ? r[(long)j * k + p] : 0.0f;
+      }
+    }
+  }
+}
+
+// The micro-kernel: the MR×NR tile at c (row length ldc) gets packed A panel · packed B panel over
+// kc steps; `first` stores (the first k block; C is not pre-zeroed), otherwise adds.
+static void kernel(int kc, const float *restrict A, const float *restrict B, float *c, int ldc, int first) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  v128_t c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  for (int p = 0; p < kc; p++) {
+    v128_t b0 = wasm_v128_load(B), b1 = wasm_v128_load(B + 4);
+    v128_t a0 = wasm_v128_load32_splat(A);
+    c00 = MADD(a0, b0, c00); c01 = MADD(a0, b1, c01);
+    v128_t a1 = wasm_v128_load32_splat(A + 1);
+    c10 = MADD(a1, b0, c10); c11 = MADD(a1, b1, c11);
+    v128_t a2 = wasm_v128_load32_splat(A + 2);
+    c20 = MADD(a2, b0, c20); c21 = MADD(a2, b1, c21);
+    v128_t a3 = wasm_v128_load32_splat(A + 3);
+    c30 = MADD(a3, b0, c30); c31 = MADD(a3, b1, c31);
+    A += MR;
+    B += NR;
+  }
+  float *r0 = c, *r1 = c + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
+  if (!first) {
+    c00 = wasm_f32x4_add(c00, wasm_v128_load(r0)); c01 = wasm_f32x4_add(c01, wasm_v128_load(r0 + 4));
+    c10 = wasm_f32x4_add(c10, wasm_v128_load(r1)); c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
+    c20 = wasm_f32x4_add(c20, wasm_v128_load(r2)); c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
+    c30 = wasm_f32x4_add(c30, wasm_v128_load(r3)); c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+  }
+  wasm_v128_store(r0, c00); wasm_v128_store(r0 + 4, c01);
+  wasm_v128_store(r1, c10); wasm_v128_store(r1 + 4, c11);
+  wasm_v128_store(r2, c20); wasm_v128_store(r2 + 4, c21);
+  wasm_v128_store(r3, c30); wasm_v128_store(r3 + 4, c31);
+}
+
+// Multiplies the packed blocks into the mc×nc block of C at c (row length ldc). Edge tiles run the
+// micro-kernel into a scratch tile and copy the valid part.
+static void macro_kernel(float *c, int ldc, int mc, int nc, int kc, int first) {
+  float tile[MR * NR] __attribute__((aligned(16)));
+  for (int jr = 0; jr < nc; jr += NR) {
+    const float *B = packedB + (long)jr * kc;
+    int w = min_i(NR, nc - jr);
+    for (int ir = 0; ir < mc; ir += MR) {
+      const float *A = packedA + (long)ir * kc;
+      int h = min_i(MR, mc - ir);
+      float *o = c + (long)ir * ldc + jr;
+      if (h == MR && w == NR) {
+        kernel(kc, A, B, o, ldc, first);
+      } else {
+        kernel(kc, A, B, tile, NR, 1);
+        for (int i = 0; i < h; i++)
+          for (int j = 0; j < w; j++) o[(long)i * ldc + j] = (first ? 0.0f : o[(long)i * ldc + j]) + tile[i * NR + j];
+      }
+    }
+  }
+}
+
+// C (m×n, row-major, written entirely) = op(A)·op(B) for one product; k must be > 0.
+static void gemm(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
+  int ncb = block_size(n, NC, NR);
+  int kcb = block_size(k, KC, 1);
+  int mcb = block_size(m, MC, MR);
+  for (int jc = 0; jc < n; jc += ncb) {
+    int nc = min_i(ncb, n - jc);
+    for (int pc = 0; pc < k; pc += kcb) {
+      int kc = min_i(kcb, k - pc);
+      pack_b(b, k, n, transB, pc, kc, jc, nc);
+      for (int ic = 0; ic < m; ic += mcb) {
+        int mc = min_i(mcb, m - ic);
+        pack_a(a, m, k, transA, ic, mc, pc, kc);
+        macro_kernel(c + (long)ic * n + jc, n, mc, nc, kc, pc == 0);
+      }
+    }
+  }
+}
+
+// C[t] = op(A[t])·op(B[t]) for t < batch; A[t] starts at a + t*strideA, B[t] at b + t*strideB
+// (stride 0 shares one matrix), C[t] at c + t*m*n. Offsets are in elements.
+__attribute__((export_name("gemm_batch")))
+void gemm_batch(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB,
+                int batch, int strideA, int strideB) {
+  for (int t = 0; t < batch; t++)
+    gemm(a + (long)t * strideA, b + (long)t * strideB, c + (long)t * m * n, m, k, n, transA, transB);
+}
