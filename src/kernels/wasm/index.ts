@@ -33,12 +33,12 @@ interface Instance {
 }
 
 const PAGE = 65536;
-const bytesCache = new Map<WasmVariant, Uint8Array>();
+const bytesCache = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
 const instanceCache = new Map<WasmVariant, Instance>();
 let features: { simd: boolean; relaxedSimd: boolean } | undefined;
 
 /** Decodes the embedded base64 module of a variant (once). */
-function moduleBytes(variant: WasmVariant): Uint8Array {
+function moduleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
   let bytes = bytesCache.get(variant);
   if (!bytes) {
     const bin = atob(variant === 'relaxed' ? relaxedWasm : simdWasm);
