@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD matmul against the cpu kernel, in GFLOP/s (2·m·n·k / seconds, median of
- * several runs, copies in and out included), single thread. Relaxed SIMD is measured only where
+ * several runs, copies in and out included), single thread, by wall clock and — because the
+ * machine may be shared — by this process's CPU time. Relaxed SIMD is measured only where
  * the engine validates it (Node 20: run with --experimental-wasm-relaxed-simd).
  * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME]
  *   node --experimental-wasm-relaxed-simd --import tsx bench/wasm-gemm.ts
@@ -46,8 +47,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
-/** GFLOP/s of every run of one shape: repeats the call until a run lasts >= minMs. */
-function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): number[] {
+/** GFLOP/s of every run of one shape, by wall-clock and by CPU time. */
+interface Rates {
+  wall: number[];
+  cpu: number[];
+}
+
+/** Times one shape: repeats the call until a run lasts >= minMs, returns GFLOP/s of every run. */
+function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): Rates {
   const a = randomArray(s.m * s.k);
   const b = randomArray(s.k * s.n);
   const flops = 2 * s.m * s.n * s.k;
@@ -60,11 +67,15 @@ function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): numbe
     if (dt >= minMs && w >= 2) break;
     if (dt < minMs) reps = Math.max(reps * 2, Math.ceil((reps * minMs) / Math.max(dt, 1e-3)));
   }
-  const out: number[] = [];
+  const out: Rates = { wall: [], cpu: [] };
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) matmul(a, b, s.m, s.k, s.n, s.opts);
-    out.push((flops * reps) / ((performance.now() - t0) / 1000) / 1e9);
+    const sec = (performance.now() - t0) / 1000;
+    const c1 = process.cpuUsage(c0);
+    out.wall.push((flops * reps) / sec / 1e9);
+    out.cpu.push((flops * reps) / ((c1.user + c1.system) / 1e6) / 1e9);
   }
   return out;
 }
@@ -82,13 +93,14 @@ function main(): void {
   const impls: [string, MatmulFn][] = [['cpu', cpuMatmul]];
   if (f.simd) impls.push(['wasm-simd', wasmMatmul('simd')]);
   if (f.relaxedSimd) impls.push(['wasm-relaxed', wasmMatmul('relaxed')]);
-  console.log(`matmul GFLOP/s, median of ${runs} runs (min–max), single thread; features ${JSON.stringify(f)}`);
-  console.log('shape'.padEnd(22) + impls.map(([name]) => name.padStart(24)).join(''));
+  console.log(`matmul GFLOP/s, median of ${runs} runs: wall (min–max) / cpu-time; single thread; features ${JSON.stringify(f)}`);
+  console.log('shape'.padEnd(22) + impls.map(([name]) => name.padStart(30)).join(''));
   for (const s of shapes) {
     if (only !== undefined && !s.name.includes(only)) continue;
     const cells = impls.map(([, fn]) => {
       const g = measure(fn, s, runs, s.m * s.n * s.k >= 1 << 29 ? 400 : 150);
-      return `${median(g).toFixed(2)} (${Math.min(...g).toFixed(1)}–${Math.max(...g).toFixed(1)})`.padStart(24);
+      const range = `(${Math.min(...g.wall).toFixed(1)}–${Math.max(...g.wall).toFixed(1)})`;
+      return `${median(g.wall).toFixed(2)} ${range} / ${median(g.cpu).toFixed(1)}`.padStart(30);
     });
     console.log(s.name.padEnd(22) + cells.join(''));
   }

@@ -22,11 +22,25 @@
 #define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
 #endif
 
+#ifndef MR
 #define MR 4
-#define NR 8
+#endif
+#ifndef NV
+#define NV 2
+#endif
+#define NR (4 * NV)
+#ifndef KU
+#define KU 1
+#endif
+#ifndef KC
 #define KC 256
+#endif
+#ifndef MC
 #define MC 192
+#endif
+#ifndef NC
 #define NC 1024
+#endif
 
 // Packed panels of op(A) (MC×KC) and op(B) (KC×NC), 64-byte aligned, in the module's data.
 static float packedA[MC * KC] __attribute__((aligned(64)));
@@ -49,15 +63,16 @@ static void pack_a(const float *a, int m, int k, int trans, int ic, int mc, int 
     int h = min_i(MR, mc - i0);
     if (trans) {
       const float *s = a + (long)pc * m + ic + i0;
-      if (h == MR) {
-        for (int p = 0; p < kc; p++, s += m, q += MR) wasm_v128_store(q, wasm_v128_load(s));
+      if (h == MR && MR % 4 == 0) {
+        for (int p = 0; p < kc; p++, s += m, q += MR)
+          for (int i = 0; i < MR; i += 4) wasm_v128_store(q + i, wasm_v128_load(s + i));
       } else {
         for (int p = 0; p < kc; p++, s += m, q += MR)
           for (int i = 0; i < MR; i++) q[i] = i < h ? s[i] : 0.0f;
       }
     } else {
       const float *r0 = a + (long)(ic + i0) * k + pc;
-      if (h == MR) {
+      if (h == MR && MR == 4) {
         const float *r1 = r0 + k, *r2 = r1 + k, *r3 = r2 + k;
         int p = 0;
         // 4×4 transposes: four k steps of four rows become four k-major groups of MR.
@@ -93,10 +108,8 @@ static void pack_b(const float *b, int k, int n, int trans, int pc, int kc, int 
     if (!trans) {
       const float *s = b + (long)pc * n + jc + j0;
       if (w == NR) {
-        for (int p = 0; p < kc; p++, s += n, q += NR) {
-          wasm_v128_store(q, wasm_v128_load(s));
-          wasm_v128_store(q + 4, wasm_v128_load(s + 4));
-        }
+        for (int p = 0; p < kc; p++, s += n, q += NR)
+          for (int j = 0; j < NR; j += 4) wasm_v128_store(q + j, wasm_v128_load(s + j));
       } else {
         for (int p = 0; p < kc; p++, s += n, q += NR)
           for (int j = 0; j < NR; j++) q[j] = j < w ? s[j] : 0.0f;
@@ -105,9 +118,9 @@ static void pack_b(const float *b, int k, int n, int trans, int pc, int kc, int 
       const float *r = b + (long)(jc + j0) * k + pc;
       if (w == NR) {
         int p = 0;
-        // Two 4×4 transposes per four k steps: rows j0..j0+3 and j0+4..j0+7 of the stored Bᵀ.
+        // NR/4 4×4 transposes per four k steps: rows j0..j0+3, j0+4..j0+7, … of the stored Bᵀ.
         for (; p + 4 <= kc; p += 4, q += 4 * NR) {
-          for (int h = 0; h < 2; h++) {
+          for (int h = 0; h < NV; h++) {
             const float *r0 = r + (long)(4 * h) * k + p;
             v128_t x0 = wasm_v128_load(r0), x1 = wasm_v128_load(r0 + k);
             v128_t x2 = wasm_v128_load(r0 + 2 * k), x3 = wasm_v128_load(r0 + 3 * k);
@@ -134,32 +147,28 @@ static void pack_b(const float *b, int k, int n, int trans, int pc, int kc, int 
 // The micro-kernel: the MR×NR tile at c (row length ldc) gets packed A panel · packed B panel over
 // kc steps; `first` stores (the first k block; C is not pre-zeroed), otherwise adds.
 static void kernel(int kc, const float *restrict A, const float *restrict B, float *c, int ldc, int first) {
-  v128_t z = wasm_f32x4_splat(0.0f);
-  v128_t c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  v128_t acc[MR][NV];
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
+#pragma clang loop unroll_count(KU)
   for (int p = 0; p < kc; p++) {
-    v128_t b0 = wasm_v128_load(B), b1 = wasm_v128_load(B + 4);
-    v128_t a0 = wasm_v128_load32_splat(A);
-    c00 = MADD(a0, b0, c00); c01 = MADD(a0, b1, c01);
-    v128_t a1 = wasm_v128_load32_splat(A + 1);
-    c10 = MADD(a1, b0, c10); c11 = MADD(a1, b1, c11);
-    v128_t a2 = wasm_v128_load32_splat(A + 2);
-    c20 = MADD(a2, b0, c20); c21 = MADD(a2, b1, c21);
-    v128_t a3 = wasm_v128_load32_splat(A + 3);
-    c30 = MADD(a3, b0, c30); c31 = MADD(a3, b1, c31);
+    v128_t b[NV];
+    for (int j = 0; j < NV; j++) b[j] = wasm_v128_load(B + 4 * j);
+    for (int i = 0; i < MR; i++) {
+      v128_t a = wasm_v128_load32_splat(A + i);
+      for (int j = 0; j < NV; j++) acc[i][j] = MADD(a, b[j], acc[i][j]);
+    }
     A += MR;
     B += NR;
   }
-  float *r0 = c, *r1 = c + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
-  if (!first) {
-    c00 = wasm_f32x4_add(c00, wasm_v128_load(r0)); c01 = wasm_f32x4_add(c01, wasm_v128_load(r0 + 4));
-    c10 = wasm_f32x4_add(c10, wasm_v128_load(r1)); c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
-    c20 = wasm_f32x4_add(c20, wasm_v128_load(r2)); c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
-    c30 = wasm_f32x4_add(c30, wasm_v128_load(r3)); c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+  for (int i = 0; i < MR; i++) {
+    float *r = c + (long)i * ldc;
+    for (int j = 0; j < NV; j++) {
+      v128_t x = acc[i][j];
+      if (!first) x = wasm_f32x4_add(x, wasm_v128_load(r + 4 * j));
+      wasm_v128_store(r + 4 * j, x);
+    }
   }
-  wasm_v128_store(r0, c00); wasm_v128_store(r0 + 4, c01);
-  wasm_v128_store(r1, c10); wasm_v128_store(r1 + 4, c11);
-  wasm_v128_store(r2, c20); wasm_v128_store(r2 + 4, c21);
-  wasm_v128_store(r3, c30); wasm_v128_store(r3 + 4, c31);
 }
 
 // Multiplies the packed blocks into the mc×nc block of C at c (row length ldc). Edge tiles run the
