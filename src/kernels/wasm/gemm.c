@@ -193,8 +193,95 @@ static void macro_kernel(float *c, int ldc, int mc, int nc, int kc, int first) {
   }
 }
 
+// Products with fewer than MR rows (a vector times a matrix): packing op(B) would cost as much as
+// the product, and the MR-row micro-kernel would waste most of its lanes, so each row x of op(A)
+// (copied to contiguous scratch in chunks of XC) multiplies B as stored:
+//  - B row-major k×n: c += x[p]·B[p, :] over p, eight vectors of columns held in registers;
+//  - B stored n×k (transB): c[j] = x·B[j, :], four rows of B at a time, vectorised along k.
+#define XC 4096
+static void gemv(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
+  float *x = packedA;
+  for (int i = 0; i < m; i++) {
+    float *ci = c + (long)i * n;
+    for (int pc = 0; pc < k; pc += XC) {
+      int kc = min_i(XC, k - pc);
+      int first = pc == 0;
+      if (transA) for (int p = 0; p < kc; p++) x[p] = a[(long)(pc + p) * m + i];
+      else for (int p = 0; p < kc; p++) x[p] = a[(long)i * k + pc + p];
+      if (transB) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const float *r0 = b + (long)j * k + pc, *r1 = r0 + k, *r2 = r1 + k, *r3 = r2 + k;
+          v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+          int p = 0;
+          for (; p + 4 <= kc; p += 4) {
+            v128_t xv = wasm_v128_load(x + p);
+            s0 = MADD(xv, wasm_v128_load(r0 + p), s0);
+            s1 = MADD(xv, wasm_v128_load(r1 + p), s1);
+            s2 = MADD(xv, wasm_v128_load(r2 + p), s2);
+            s3 = MADD(xv, wasm_v128_load(r3 + p), s3);
+          }
+          // Horizontal sums of the four accumulators, as one vector (lane q = row j+q).
+          v128_t t0 = wasm_f32x4_add(wasm_i32x4_shuffle(s0, s1, 0, 4, 1, 5), wasm_i32x4_shuffle(s0, s1, 2, 6, 3, 7));
+          v128_t t1 = wasm_f32x4_add(wasm_i32x4_shuffle(s2, s3, 0, 4, 1, 5), wasm_i32x4_shuffle(s2, s3, 2, 6, 3, 7));
+          v128_t sum = wasm_f32x4_add(wasm_i64x2_shuffle(t0, t1, 0, 2), wasm_i64x2_shuffle(t0, t1, 1, 3));
+          float tail[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+          for (; p < kc; p++) {
+            tail[0] += x[p] * r0[p]; tail[1] += x[p] * r1[p];
+            tail[2] += x[p] * r2[p]; tail[3] += x[p] * r3[p];
+          }
+          sum = wasm_f32x4_add(sum, wasm_v128_load(tail));
+          if (!first) sum = wasm_f32x4_add(sum, wasm_v128_load(ci + j));
+          wasm_v128_store(ci + j, sum);
+        }
+        for (; j < n; j++) {
+          const float *r0 = b + (long)j * k + pc;
+          float s = 0.0f;
+          for (int p = 0; p < kc; p++) s += x[p] * r0[p];
+          ci[j] = first ? s : ci[j] + s;
+        }
+      } else {
+        const float *bp = b + (long)pc * n;
+        int j = 0;
+        for (; j + 32 <= n; j += 32) {
+          v128_t acc[8];
+          for (int v = 0; v < 8; v++) acc[v] = first ? wasm_f32x4_splat(0.0f) : wasm_v128_load(ci + j + 4 * v);
+          const float *r = bp + j;
+          for (int p = 0; p < kc; p++, r += n) {
+            v128_t xv = wasm_v128_load32_splat(x + p);
+            for (int v = 0; v < 8; v++) acc[v] = MADD(xv, wasm_v128_load(r + 4 * v), acc[v]);
+          }
+          for (int v = 0; v < 8; v++) wasm_v128_store(ci + j + 4 * v, acc[v]);
+        }
+        for (; j + 4 <= n; j += 4) {
+          v128_t acc = first ? wasm_f32x4_splat(0.0f) : wasm_v128_load(ci + j);
+          const float *r = bp + j;
+          for (int p = 0; p < kc; p++, r += n) acc = MADD(wasm_v128_load32_splat(x + p), wasm_v128_load(r), acc);
+          wasm_v128_store(ci + j, acc);
+        }
+        for (; j < n; j++) {
+          float s = first ? 0.0f : ci[j];
+          const float *r = bp + j;
+          for (int p = 0; p < kc; p++, r += n) s += x[p] * *r;
+          ci[j] = s;
+        }
+      }
+    }
+  }
+}
+
 // C (m×n, row-major, written entirely) = op(A)·op(B) for one product; k must be > 0.
 static void gemm(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
+  if (m < MR) {
+    gemv(a, b, c, m, k, n, transA, transB);
+    return;
+  }
+  if (n == 1) {
+    // C is a column, laid out like the row Cᵀ = op(B)ᵀ·op(A)ᵀ; the column op(B) is contiguous
+    // in either layout, and op(A)ᵀ is A read with the other transpose.
+    gemv(b, a, c, 1, k, m, 0, !transA);
+    return;
+  }
   int ncb = block_size(n, NC, NR);
   int kcb = block_size(k, KC, 1);
   int mcb = block_size(m, MC, MR);
