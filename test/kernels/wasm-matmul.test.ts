@@ -66,7 +66,7 @@ function check(variant: WasmVariant, m: number, k: number, n: number, opts: Matm
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [33, 17, 65], [128, 128, 128], [1024, 64, 128], [32, 128, 512], [32, 128, 128],
   [3, 5, 7], [4, 8, 8], [5, 9, 9], [1, 300, 1], [2, 600, 3], [7, 513, 5], [130, 70, 257],
-  [1, 64, 100], [100, 64, 1], [197, 300, 1030], [64, 784, 10],
+  [1, 64, 100], [100, 64, 1], [197, 300, 1030], [64, 784, 10], [2, 5000, 37], [70, 4500, 1], [3, 40, 70],
 ];
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
