@@ -3,12 +3,19 @@
  * several runs, copies in and out included), single thread, by wall clock and — because the
  * machine may be shared — by this process's CPU time. Relaxed SIMD is measured only where
  * the engine validates it (Node 20: run with --experimental-wasm-relaxed-simd).
- * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME]
+ * With --train it also times training steps (MLP 784-128-10 batch 64, RNN/LSTM h128 in64 T32 b32)
+ * under the cpu backend and under a backend whose only wasm kernel is matmul.
+ * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME] [--train]
  *   node --experimental-wasm-relaxed-simd --import tsx bench/wasm-gemm.ts
  */
 import { matmul as cpuMatmul, type MatmulOptions } from '../src/kernels/cpu/matmul.js';
 import { wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
 import type { FloatArray } from '../src/kernels/types.js';
+import { registerBackend, setBackend } from '../src/kernels/backend.js';
+import { mlpStepMs } from './backprop.js';
+import { randomBatch } from './data.js';
+import { rnnStepMs } from './rnn-backprop.js';
+import { rnnProblem } from './rnn-data.js';
 
 type MatmulFn = (a: FloatArray, b: FloatArray, m: number, k: number, n: number, opts?: MatmulOptions) => FloatArray;
 
@@ -80,14 +87,37 @@ function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): Rates
   return out;
 }
 
+/** Median ms of the MLP and RNN/LSTM training steps under the cpu backend and with the wasm matmul. */
+function trainingSteps(variant: 'simd' | 'relaxed'): void {
+  registerBackend({ name: 'wasm-matmul', kernels: { matmul: wasmMatmul(variant) } });
+  const mlpBatch = randomBatch(64, 784, 10, 3);
+  const rnnOpts = { warmup: 2, reps: 20, budgetMs: 10_000 };
+  const rows: [string, () => number][] = [
+    ['MLP 784-128-10 step b64', () => mlpStepMs(mlpBatch, 128, 0.1, { warmup: 10, reps: 50 })],
+    ['RNN step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('rnn'), 0.1, rnnOpts, 'fused').value],
+    ['LSTM step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('lstm'), 0.1, rnnOpts, 'fused').value],
+  ];
+  console.log(`\ntraining step, median ms: cpu backend vs cpu + wasm-${variant} matmul`);
+  for (const [name, fn] of rows) {
+    setBackend('cpu');
+    const cpu = fn();
+    setBackend('wasm-matmul');
+    const wasm = fn();
+    setBackend('cpu');
+    console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(2).padStart(7)}   wasm matmul ${wasm.toFixed(2).padStart(7)}   ×${(cpu / wasm).toFixed(2)}`);
+  }
+}
+
 /** Parses the arguments and prints one line per shape, one column per implementation. */
 function main(): void {
   const args = process.argv.slice(2);
   let runs = 7;
   let only: string | undefined;
+  let train = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs') runs = Number(args[++i]);
     else if (args[i] === '--only') only = args[++i];
+    else if (args[i] === '--train') train = true;
   }
   const f = wasmFeatures();
   const impls: [string, MatmulFn][] = [['cpu', cpuMatmul]];
@@ -104,6 +134,7 @@ function main(): void {
     });
     console.log(s.name.padEnd(22) + cells.join(''));
   }
+  if (train && f.simd) trainingSteps(f.relaxedSimd ? 'relaxed' : 'simd');
 }
 
 main();
