@@ -8,9 +8,10 @@
  * its operands in above the module's own data (__heap_base) and copies the result out into a
  * fresh Float32Array, so callers keep ordinary typed arrays.
  */
-import type { Backend } from '../backend.js';
+import type { Backend, Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
+import * as cpuOptim from '../cpu/optim.js';
 import { simdWasm, relaxedWasm } from './module.generated.js';
 
 /** Which build of the kernels: plain SIMD or relaxed SIMD (fused multiply-add). */
@@ -23,6 +24,19 @@ interface GemmExports {
   gemm_batch(
     a: number, b: number, c: number, m: number, k: number, n: number,
     transA: number, transB: number, batch: number, strideA: number, strideB: number,
+  ): void;
+  sgd_step(
+    theta: number, grad: number, buf: number, n: number, hasBuf: number,
+    lr: number, mu: number, dampening: number, nesterov: number, wd: number, maximize: number, first: number,
+  ): void;
+  adam_step(
+    theta: number, grad: number, m: number, v: number, vmax: number, n: number, hasVmax: number,
+    beta1: number, beta2: number, eps: number, wd: number, decoupled: number, maximize: number,
+    stepSize: number, bc2Sqrt: number, shrink: number,
+  ): void;
+  rmsprop_step(
+    theta: number, grad: number, v: number, gAvg: number, buf: number, n: number, hasGAvg: number, hasBuf: number,
+    lr: number, alpha: number, eps: number, wd: number, mu: number, maximize: number,
   ): void;
 }
 
@@ -118,9 +132,74 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
   };
 }
 
+/**
+ * Copies n elements of each array into the memory (one after another above __heap_base), runs
+ * `body` with their byte offsets (0 for a null array), then copies the arrays in `out` back.
+ */
+function inPlace(inst: Instance, n: number, arrays: (Float32Array | null)[], out: boolean[], body: (offs: number[]) => void): void {
+  const offs: number[] = [];
+  let end = inst.heapBase;
+  for (const x of arrays) {
+    offs.push(x ? end : 0);
+    if (x) end = align(end + 4 * n);
+  }
+  ensureBytes(inst.exports.memory, end);
+  let buf = inst.exports.memory.buffer;
+  arrays.forEach((x, i) => {
+    if (x) new Float32Array(buf, offs[i], n).set(x.length === n ? x : x.subarray(0, n));
+  });
+  body(offs);
+  buf = inst.exports.memory.buffer;
+  arrays.forEach((x, i) => {
+    if (x && out[i]) x.set(new Float32Array(buf, offs[i], n));
+  });
+}
+
+/** Whether every non-null array is float32 (the wasm kernels' type; float64 falls back to cpu). */
+function allF32(...xs: (FloatArray | null)[]): boolean {
+  return xs.every((x) => x === null || x instanceof Float32Array);
+}
+
+/** The optimiser kernels of one variant: results identical to the cpu kernels; float64 falls back to cpu. */
+export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' | 'adamStep' | 'rmspropStep'> {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  const b = (x: boolean): number => (x ? 1 : 0);
+  return {
+    sgdStep(theta, grad, buf, o) {
+      if (!allF32(theta, grad, buf)) return cpuOptim.sgdStep(theta, grad, buf, o);
+      const n = theta.length;
+      inPlace(inst, n, [theta as Float32Array, grad as Float32Array, buf as Float32Array | null], [true, false, true], ([t, g, u]) =>
+        ex.sgd_step(t, g, u, n, b(buf !== null), o.lr, o.momentum, o.dampening, b(o.nesterov), o.weightDecay, b(o.maximize), b(o.first)),
+      );
+    },
+    adamStep(theta, grad, m, v, vmax, o) {
+      if (!allF32(theta, grad, m, v, vmax)) return cpuOptim.adamStep(theta, grad, m, v, vmax, o);
+      const n = theta.length;
+      // The same expressions as the cpu kernel, so the factors round identically.
+      const stepSize = o.lr / (1 - o.beta1 ** o.step);
+      const bc2Sqrt = Math.sqrt(1 - o.beta2 ** o.step);
+      const shrink = 1 - o.lr * o.weightDecay;
+      const arrays = [theta, grad, m, v, vmax] as (Float32Array | null)[];
+      inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, mo, vo, vm]) =>
+        ex.adam_step(t, g, mo, vo, vm, n, b(vmax !== null), o.beta1, o.beta2, o.eps, o.weightDecay, b(o.decoupled), b(o.maximize), stepSize, bc2Sqrt, shrink),
+      );
+    },
+    rmspropStep(theta, grad, v, gAvg, buf, o) {
+      if (!allF32(theta, grad, v, gAvg, buf)) return cpuOptim.rmspropStep(theta, grad, v, gAvg, buf, o);
+      const n = theta.length;
+      const arrays = [theta, grad, v, gAvg, buf] as (Float32Array | null)[];
+      inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, vo, ga, u]) =>
+        ex.rmsprop_step(t, g, vo, ga, u, n, b(gAvg !== null), b(buf !== null), o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, b(o.maximize)),
+      );
+    },
+  };
+}
+
 /** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
 export function wasmBackend(): Backend | null {
   const f = wasmFeatures();
   if (!f.simd) return null;
-  return { name: 'wasm', kernels: { matmul: wasmMatmul(f.relaxedSimd ? 'relaxed' : 'simd') } };
+  const variant: WasmVariant = f.relaxedSimd ? 'relaxed' : 'simd';
+  return { name: 'wasm', kernels: { matmul: wasmMatmul(variant), ...wasmOptimKernels(variant) } };
 }
