@@ -47,6 +47,8 @@ interface Instance {
 }
 
 const PAGE = 65536;
+/** Memory the kernels use at most: their offsets are signed 32-bit; larger operands stay on the cpu kernels. */
+const MAX_BYTES = 2 ** 31 - PAGE;
 const bytesCache = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
 const instanceCache = new Map<WasmVariant, Instance>();
 let features: { simd: boolean; relaxedSimd: boolean } | undefined;
@@ -95,10 +97,17 @@ function align(x: number): number {
   return (x + 63) & ~63;
 }
 
-/** Grows the memory so that it holds at least `bytes` bytes. */
-function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+/** Grows the memory so that it holds at least `bytes` bytes; false when it cannot (past the engine's limit). */
+function ensureBytes(memory: WebAssembly.Memory, bytes: number): boolean {
   const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes <= have) return true;
+  if (bytes > MAX_BYTES) return false;
+  try {
+    memory.grow(Math.ceil((bytes - have) / PAGE));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The matmul kernel (same contract as the cpu kernel) of one variant; float64 falls back to cpu. */
@@ -123,7 +132,8 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
     const aOff = inst.heapBase;
     const bOff = align(aOff + 4 * a.length);
     const cOff = align(bOff + 4 * b.length);
-    ensureBytes(ex.memory, cOff + 4 * len);
+    // Operands that do not fit the memory (past 4 GiB, or the engine refuses to grow) stay on the cpu.
+    if (!ensureBytes(ex.memory, cOff + 4 * len)) return cpuMatmul(a, b, m, k, n, opts);
     const buf = ex.memory.buffer;
     new Float32Array(buf, aOff, a.length).set(a);
     new Float32Array(buf, bOff, b.length).set(b);
@@ -135,15 +145,16 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
 /**
  * Copies n elements of each array into the memory (one after another above __heap_base), runs
  * `body` with their byte offsets (0 for a null array), then copies the arrays in `out` back.
+ * Returns false, having done nothing, when the memory cannot grow to hold them.
  */
-function inPlace(inst: Instance, n: number, arrays: (Float32Array | null)[], out: boolean[], body: (offs: number[]) => void): void {
+function inPlace(inst: Instance, n: number, arrays: (Float32Array | null)[], out: boolean[], body: (offs: number[]) => void): boolean {
   const offs: number[] = [];
   let end = inst.heapBase;
   for (const x of arrays) {
     offs.push(x ? end : 0);
     if (x) end = align(end + 4 * n);
   }
-  ensureBytes(inst.exports.memory, end);
+  if (!ensureBytes(inst.exports.memory, end)) return false;
   let buf = inst.exports.memory.buffer;
   arrays.forEach((x, i) => {
     if (x) new Float32Array(buf, offs[i], n).set(x.length === n ? x : x.subarray(0, n));
@@ -153,6 +164,7 @@ function inPlace(inst: Instance, n: number, arrays: (Float32Array | null)[], out
   arrays.forEach((x, i) => {
     if (x && out[i]) x.set(new Float32Array(buf, offs[i], n));
   });
+  return true;
 }
 
 /** Whether every non-null array is float32 (the wasm kernels' type; float64 falls back to cpu). */
@@ -169,9 +181,10 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
     sgdStep(theta, grad, buf, o) {
       if (!allF32(theta, grad, buf)) return cpuOptim.sgdStep(theta, grad, buf, o);
       const n = theta.length;
-      inPlace(inst, n, [theta as Float32Array, grad as Float32Array, buf as Float32Array | null], [true, false, true], ([t, g, u]) =>
+      const done = inPlace(inst, n, [theta as Float32Array, grad as Float32Array, buf as Float32Array | null], [true, false, true], ([t, g, u]) =>
         ex.sgd_step(t, g, u, n, b(buf !== null), o.lr, o.momentum, o.dampening, b(o.nesterov), o.weightDecay, b(o.maximize), b(o.first)),
       );
+      if (!done) cpuOptim.sgdStep(theta, grad, buf, o);
     },
     adamStep(theta, grad, m, v, vmax, o) {
       if (!allF32(theta, grad, m, v, vmax)) return cpuOptim.adamStep(theta, grad, m, v, vmax, o);
@@ -181,17 +194,19 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
       const bc2Sqrt = Math.sqrt(1 - o.beta2 ** o.step);
       const shrink = 1 - o.lr * o.weightDecay;
       const arrays = [theta, grad, m, v, vmax] as (Float32Array | null)[];
-      inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, mo, vo, vm]) =>
+      const done = inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, mo, vo, vm]) =>
         ex.adam_step(t, g, mo, vo, vm, n, b(vmax !== null), o.beta1, o.beta2, o.eps, o.weightDecay, b(o.decoupled), b(o.maximize), stepSize, bc2Sqrt, shrink),
       );
+      if (!done) cpuOptim.adamStep(theta, grad, m, v, vmax, o);
     },
     rmspropStep(theta, grad, v, gAvg, buf, o) {
       if (!allF32(theta, grad, v, gAvg, buf)) return cpuOptim.rmspropStep(theta, grad, v, gAvg, buf, o);
       const n = theta.length;
       const arrays = [theta, grad, v, gAvg, buf] as (Float32Array | null)[];
-      inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, vo, ga, u]) =>
+      const done = inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, vo, ga, u]) =>
         ex.rmsprop_step(t, g, vo, ga, u, n, b(gAvg !== null), b(buf !== null), o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, b(o.maximize)),
       );
+      if (!done) cpuOptim.rmspropStep(theta, grad, v, gAvg, buf, o);
     },
   };
 }
