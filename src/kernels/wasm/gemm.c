@@ -6,8 +6,12 @@
 // Transposes are absorbed by the packing, which reads either layout directly (no transposed
 // copies). The micro-kernel keeps an MR×NR = 4×8 tile of C in eight f32x4 accumulators: per k
 // step it loads two vectors of B, broadcasts four scalars of A (v128.load32_splat) and does eight
-// multiply-adds, so 8 accumulators + 2 B + 1 A + 1 product use 12 of the 16 xmm registers V8 has
-// on x64 (6×8 with 12 accumulators measured slower: V8 spilled).
+// multiply-adds. Measured (Node 20, x64, GFLOP/s by CPU time on a busy 2-core machine): 4×8 and
+// 2×16 ≈ 50, about 90 % of the ≈ 57 a register-only multiply-add loop reaches; 6×8, 5×8, 3×12,
+// 4×12, 8×4 and any unrolling of the k loop (the MR / NV / KU macros) 21–30: clang hoists the loads
+// of the whole body ahead of the arithmetic, and V8, which keeps the wasm order, then needs more
+// than its 15 allocatable xmm registers and spills accumulators (seen with --print-wasm-code).
+// Products with fewer than MR rows, or one column, take a vector path without packing (gemv).
 //
 // MADD(a, b, c) = a·b + c. The plain build uses f32x4.mul + f32x4.add. The relaxed build (compiled
 // with -DRELAXED) writes v128.bitselect as a placeholder, which scripts/build-wasm.sh rewrites to
