@@ -197,6 +197,19 @@ export const PRESETS: Record<string, TrainConfig> = {
     clipGradNorm: 1,
     seed: 0,
   },
+  // One-to-many: 900 numbers' words learned from their one-hot digits; 100 held out (as examples/seq-generate.ts).
+  'number-words': {
+    name: 'number-words',
+    data: { name: 'number-words', test: 100 },
+    model: { type: 'sequenceGenerator', codeSize: 30, vocabSize: 30, embeddingDim: 16, hiddenSize: 64, cell: 'gru', condition: 'both' },
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 0.01 },
+    batchSize: 32,
+    epochs: 8,
+    metrics: ['accuracy'],
+    clipGradNorm: 1,
+    seed: 0,
+  },
   'mnist-lenet': {
     ...mnistMlp,
     name: 'mnist-lenet',

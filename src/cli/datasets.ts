@@ -184,6 +184,23 @@ export const DATASETS = {
     },
     load: (d) => seqPairs(data.additionTask(d)),
   }),
+  'number-words': dataset<{ test?: number; digits?: number }>({
+    description: 'a number\'s digits, one-hot (10 values per digit) → its English words, 342 → "three hundred forty two"; the `test` held-out numbers are unseen',
+    keys: ['test', 'digits'],
+    spec: 'number-words',
+    fromSpec: () => ({}),
+    check: (d, path) => {
+      const digits = num(d, 'digits', path, { min: 1, max: 3, int: true, optional: true }) ?? 3;
+      const total = 10 ** digits;
+      const held = num(d, 'test', path, { min: 1, int: true, optional: true });
+      // The others train: at least one number must be left for training.
+      if ((held ?? 100) >= total) fail(`${path}.test`, `must be below ${total}, the numbers of ${digits} digit${digits > 1 ? 's' : ''} (the others train)${held === undefined ? '; the default is 100' : ''}`, held ?? 100);
+    },
+    load: (d) => {
+      const t = data.numberWordsTask(d);
+      return { train: t.train, test: t.test, tokens: t.targetVocab.toJSON() };
+    },
+  }),
   csv: dataset<{ path: string; labelColumn?: string | number; testFraction?: number; standardize?: boolean }>({
     description: 'a CSV file of numbers with a label column (default: the last)',
     keys: ['path', 'labelColumn', 'testFraction', 'standardize'],

@@ -183,7 +183,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   train = { x: shapeInputs(model, train.x, 'train'), y: train.y };
   if (validation) validation = { x: shapeInputs(model, validation.x, 'train'), y: validation.y };
   if (test) test = { x: shapeInputs(model, test.x, 'train'), y: test.y };
-  checkOutputsFitLabels(config, model, train.y);
+  checkOutputsFitLabels(config, model, train);
   const buffered = model.namedBuffers().reduce((n, [, b]) => n + b.size, 0);
   io.err(`model: ${model.toString().split('\n').join('\n       ')}\n       ${model.numParameters()} trainable parameters${buffered ? `, ${buffered} values learned without gradients (buffers)` : ''}`);
   const modelBase = join(outDir, 'model');
@@ -247,8 +247,9 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
 }
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
-function checkOutputsFitLabels(config: TrainConfig, model: Module, y: Tensor): void {
-  if (isTeacherForced(model)) return checkSequenceRun(config); // its outputs are tokens, one per step
+function checkOutputsFitLabels(config: TrainConfig, model: Module, train: { x: Tensor; y: Tensor }): void {
+  if (isTeacherForced(model)) return checkSequenceRun(config, model, train); // its outputs are tokens, one per step
+  const y = train.y;
   if (config.loss !== 'crossEntropy' && config.loss !== 'nll') return;
   const shape = model.inputShape ?? [];
   const inFeatures = shape.reduce((a, b) => a * b, 1);
@@ -382,7 +383,7 @@ function predictCommand(modelPath: string, flags: { input?: string }, io: CliIO)
   if (model instanceof CharRNN) throw new UsageError(`predict: ${modelPath} is a character language model: sample from it with backprop generate ${modelPath}`);
   const { classes: names, standardize } = trainedWith(meta);
   if (typeof meta.tokens === 'string') {
-    const done = predictTexts(model, meta.tokens, flags.input, names, io.out);
+    const done = predictTexts(model, meta.tokens, flags.input, names, io.out, (msg) => new UsageError(msg));
     if (done !== null) return done;
   }
   const labelColumn = config.data?.name === 'csv' ? config.data.labelColumn : undefined;
@@ -503,7 +504,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .command('predict')
     .description("run a saved model on inputs: JSON rows, a JSON file, or a PNG/PGM image of a digit")
     .argument('<model>', 'saved model')
-    .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file')
+    .option('--input <input>', 'JSON such as "[[0,1],[1,1]]", a .json file, or an image file; text such as \'["0110"]\' for a sequence model, numbers such as \'["42", "913"]\' for number-words')
     .action((model: string, flags: { input?: string }) => { code = predictCommand(model, flags, io); });
   program
     .command('generate')

@@ -8,7 +8,7 @@ import { ConfigError, BackpropError } from '../errors.js';
 import { moduleFromConfig, type Module } from '../nn/module.js';
 import { Sequential } from '../nn/layers.js';
 import { lenet5, alexnet } from '../models/cnn.js';
-import { SequenceClassifier, Seq2Seq, type SequenceClassifierOptions, type Seq2SeqOptions } from '../models/seq.js';
+import { SequenceClassifier, Seq2Seq, SequenceGenerator, type SequenceClassifierOptions, type Seq2SeqOptions, type SequenceGeneratorOptions } from '../models/seq.js';
 import { CharRNN, CHAR_RNN_CELLS, type CharRNNOptions } from '../models/char-rnn.js';
 import { CharVocab } from '../data/text.js';
 import { checkInputShape } from '../nn/input-shape.js';
@@ -59,6 +59,18 @@ export const MODEL_BUILDERS: Record<string, BuilderEntry> = {
       for (const k of ['feedContext', 'reverseSource']) if (m[k] !== undefined && typeof m[k] !== 'boolean') fail(`${path}.${k}`, 'must be true or false', m[k]);
     },
     build: (m) => new Seq2Seq(m as unknown as Seq2SeqOptions),
+  },
+  sequenceGenerator: {
+    description: 'one-to-many: a vector (codeSize values) sets the decoder\'s first state h0 = tanh(W v + b) and/or goes in beside every input; teacher forcing in training, greedy decoding in use',
+    keys: ['codeSize', 'vocabSize', 'embeddingDim', 'hiddenSize', 'cell', 'numLayers', 'dropout', 'condition', 'maxLen'],
+    check: (m, path) => {
+      checkRecurrentFields(m, path);
+      num(m, 'codeSize', path, { min: 1, max: 1_000_000, int: true });
+      num(m, 'vocabSize', path, { min: 4, max: 1_000_000, int: true });
+      num(m, 'maxLen', path, { min: 1, max: 10_000, int: true, optional: true });
+      oneOf(m, 'condition', path, ['state', 'input', 'both'] as const, true);
+    },
+    build: (m) => new SequenceGenerator(m as unknown as SequenceGeneratorOptions),
   },
   alexnet: {
     description: 'AlexNet for 227×227×3 inputs (5 conv, 3 FC layers)',

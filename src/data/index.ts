@@ -26,5 +26,5 @@ export { loadCsv } from './csv.js';
 export type { CsvOptions, CsvData } from './csv.js';
 export { TEXT_CORPORA, loadText, CharVocab, unigramEntropy, padSequences } from './text.js';
 export type { TextCorpus, CharVocabJSON, PadOptions, PaddedBatch } from './text.js';
-export { TokenVocab, PAD_TOKEN, START_TOKEN, END_TOKEN, DIGITS_VOCAB, WORDS_VOCAB, parityTask, reverseTask, additionTask, numberWords, numberWordsTask } from './sequences.js';
+export { TokenVocab, PAD_TOKEN, START_TOKEN, END_TOKEN, DIGITS_VOCAB, WORDS_VOCAB, parityTask, reverseTask, additionTask, numberWords, numberWordsTask, numberCodes } from './sequences.js';
 export type { SeqPairs, SeqLabels, SeqTask, VectorToSeq, ParityOptions, ReverseOptions, AdditionOptions, NumberWordsOptions } from './sequences.js';

@@ -303,6 +303,22 @@ export interface NumberWordsOptions {
 }
 
 /**
+ * The vector numberWordsTask feeds in for each number: its digits one-hot, 10 values per digit
+ * (units first, then tens, hundreds), so [N, 10·digits]. Numbers must fit in `digits` digits.
+ */
+export function numberCodes(numbers: readonly number[], digits = 3): Tensor {
+  wholeIn('numberCodes: digits', digits, 1, 3);
+  const codeSize = 10 * digits;
+  const top = 10 ** digits;
+  const x = new Float32Array(numbers.length * codeSize);
+  numbers.forEach((n, i) => {
+    if (!Number.isInteger(n) || n < 0 || n >= top) throw new ValueError(`numberCodes: number ${i} must be a whole number in 0 … ${top - 1} (${digits} digit${digits > 1 ? 's' : ''}), got ${n}`);
+    for (let d = 0, rest = n; d < digits; d++, rest = Math.floor(rest / 10)) x[i * codeSize + 10 * d + (rest % 10)] = 1;
+  });
+  return new Tensor(x, [numbers.length, codeSize]);
+}
+
+/**
  * One-to-many: a number's English words, character by character, from one vector that holds its
  * digits one-hot (units, tens, hundreds: 10 values each). The test numbers are never seen in
  * training, so a model must compose words it learned from other numbers ("three hundred" from
@@ -315,13 +331,9 @@ export function numberWordsTask(options: NumberWordsOptions = {}): SeqTask<Vecto
   const order = randperm(total);
   const codeSize = 10 * digits;
   const part = (numbers: number[]): VectorToSeq => {
-    const x = new Float32Array(numbers.length * codeSize);
-    numbers.forEach((n, i) => {
-      for (let d = 0, rest = n; d < digits; d++, rest = Math.floor(rest / 10)) x[i * codeSize + 10 * d + (rest % 10)] = 1;
-    });
     const targets = numbers.map(numberWords);
     return {
-      x: new Tensor(x, [numbers.length, codeSize]),
+      x: numberCodes(numbers, digits),
       y: padTokens(targets.map((s) => WORDS_VOCAB.encode(s, { end: true }))),
       inputs: numbers.map(String),
       targets,

@@ -31,7 +31,7 @@ const PUBLIC = [
   'loadMnistAll', 'loadMnistFolder', 'loadModelFiles', 'loadModule', 'loadSafetensors', 'loadText', 'log',
   'logSoftmax', 'logsumexp', 'lossByName', 'mae', 'manualSeed', 'matmul', 'max', 'maxPool1d',
   'maxPool2d', 'mean', 'meanAbsoluteError', 'min', 'missingKernels', 'mlp', 'moduleFromConfig',
-  'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'numberWords', 'numberWordsTask', 'oneHot', 'ones', 'orData', 'overrideKernel',
+  'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'numberCodes', 'numberWords', 'numberWordsTask', 'oneHot', 'ones', 'orData', 'overrideKernel',
   'padSequences', 'parityTask', 'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand',
   'randn', 'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'recurrence', 'registerBackend', 'registerKernel',
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'reverseTask', 'sampleLogits',

@@ -27,7 +27,7 @@ test('bad usage exits 2 with a message', () => {
   assert.match(r.err, /unknown option '--nope'/);
   r = cli('train', '--preset', 'bogus');
   assert.equal(r.code, 2);
-  assert.match(r.err, /unknown preset 'bogus' \(known: mnist-mlp, mnist-logistic, xor, and, or, spirals, circles, parity, reverse, addition, mnist-lenet, fashion-lenet, char-rnn\)/);
+  assert.match(r.err, /unknown preset 'bogus' \(known: mnist-mlp, mnist-logistic, xor, and, or, spirals, circles, parity, reverse, addition, number-words, mnist-lenet, fashion-lenet, char-rnn\)/);
   r = cli('frobnicate');
   assert.equal(r.code, 2);
   r = cli('train', '--epochs', '0');

@@ -11,7 +11,7 @@ import { cli, tempFolder } from './harness.js';
 const dir = tempFolder('bp-datasets-');
 
 test('the table names fourteen data sets, and every name is accepted by config and --data', () => {
-  assert.deepEqual(DATA_NAMES, ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'csv', 'text']);
+  assert.deepEqual(DATA_NAMES, ['mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'number-words', 'csv', 'text']);
   for (const name of DATA_NAMES) {
     const spec = DATASETS[name].spec.replace('[:DIR]', '').replace('[:CORPUS]', '').replace(':DIR', ':/some/dir').replace(':PATH', ':/some/file.csv');
     const d = parseDataSpec(spec);
@@ -26,18 +26,18 @@ test('the table names fourteen data sets, and every name is accepted by config a
 
 test('--data errors name the data and list the spellings from the table', () => {
   assert.throws(() => parseDataSpec('imagenet'), (e: Error) => e instanceof ConfigError && e.message === `--data: unknown data 'imagenet' (use ${dataSpecs()})`);
-  assert.equal(dataSpecs(), 'mnist, fashion-mnist[:DIR], idx:DIR, and, or, xor, spirals, circles, moons, parity, reverse, addition, csv:PATH, text[:CORPUS]');
+  assert.equal(dataSpecs(), 'mnist, fashion-mnist[:DIR], idx:DIR, and, or, xor, spirals, circles, moons, parity, reverse, addition, number-words, csv:PATH, text[:CORPUS]');
   assert.throws(() => parseDataSpec('idx'), /--data idx:DIR needs the DIR part/);
   assert.throws(() => parseDataSpec('csv'), /--data csv:PATH needs the PATH part/);
   assert.throws(() => parseDataSpec('xor:3'), /--data xor takes no ':' argument/);
   assert.throws(() => parseDataSpec('constructor'), /unknown data 'constructor'/);
   const r = cli('eval', '--help');
-  assert.match(r.out, /mnist, fashion-mnist\[:DIR\], idx:DIR, and, or, xor, spirals,\s+circles, moons, parity, reverse, addition, csv:PATH/);
+  assert.match(r.out, /mnist, fashion-mnist\[:DIR\], idx:DIR, and, or, xor, spirals,\s+circles, moons, parity, reverse, addition,\s+number-words,\s+csv:PATH/);
 });
 
 test('config.data: per-name fields and values come from the table', () => {
   const bad: [object, RegExp][] = [
-    [{ name: 'imagenet' }, /config\.data\.name: must be one of 'mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'csv', 'text', got "imagenet"/],
+    [{ name: 'imagenet' }, /config\.data\.name: must be one of 'mnist', 'fashion-mnist', 'idx', 'and', 'or', 'xor', 'spirals', 'circles', 'moons', 'parity', 'reverse', 'addition', 'number-words', 'csv', 'text', got "imagenet"/],
     [{ name: 7 }, /config\.data\.name: must be one of .*, got 7/],
     [{ name: 'xor', n: 4 }, /config\.data: unknown field 'n' \(allowed: name\)/],
     [{ name: 'spirals', path: 'a' }, /config\.data: unknown field 'path' \(allowed: name, n, noise, testFraction\)/],
@@ -56,6 +56,11 @@ test('config.data: per-name fields and values come from the table', () => {
     [{ name: 'reverse', minLen: 5, maxLen: 4 }, /config\.data\.maxLen: must be at least minLen \(5\), got 4/],
     [{ name: 'addition', digits: 0 }, /config\.data\.digits: must be ≥ 1, got 0/],
     [{ name: 'addition', minLen: 2 }, /config\.data: unknown field 'minLen' \(allowed: name, train, test, digits\)/],
+    [{ name: 'number-words', digits: 4 }, /config\.data\.digits: must be ≤ 3, got 4/],
+    [{ name: 'number-words', test: 0 }, /config\.data\.test: must be ≥ 1, got 0/],
+    [{ name: 'number-words', digits: 2, test: 100 }, /config\.data\.test: must be below 100, the numbers of 2 digits \(the others train\), got 100/],
+    [{ name: 'number-words', digits: 1 }, /config\.data\.test: must be below 10, the numbers of 1 digit \(the others train\); the default is 100, got 100/],
+    [{ name: 'number-words', train: 900 }, /config\.data: unknown field 'train' \(allowed: name, test, digits\)/],
     [{ name: 'text', path: 'a.txt' }, /config\.data: unknown field 'path' \(allowed: name, corpus, seqLen, stride, maxChars, testFraction\)/],
   ];
   for (const [d, pattern] of bad) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, ValueError, manualSeed } from '../../src/index.js';
 import {
   TokenVocab, PAD_TOKEN, START_TOKEN, END_TOKEN, DIGITS_VOCAB, WORDS_VOCAB,
-  parityTask, reverseTask, additionTask, numberWords, numberWordsTask,
+  parityTask, reverseTask, additionTask, numberWords, numberWordsTask, numberCodes,
 } from '../../src/data/index.js';
 import { padTokens } from '../../src/data/sequences.js';
 
@@ -112,4 +112,19 @@ test('numberWordsTask: one-hot digits (units, tens, hundreds) → words then END
   });
   const all = new Set([...t.train.inputs, ...t.test.inputs]);
   assert.equal(all.size, 1000, 'every number once');
+});
+
+test('numberCodes: the vectors numberWordsTask feeds in (one-hot units, tens, hundreds); numbers that do not fit are named', () => {
+  const hot = (row: number[]) => row.flatMap((v, j) => (v === 1 ? [j] : []));
+  const x = rows(numberCodes([342, 7, 0]));
+  assert.deepEqual(x.map(hot), [[2, 14, 23], [7, 10, 20], [0, 10, 20]]);
+  assert.deepEqual(rows(numberCodes([42], 2)).map(hot), [[2, 14]]);
+  manualSeed(6);
+  const t = numberWordsTask({ test: 100 });
+  assert.deepEqual(rows(numberCodes(t.test.inputs.map(Number))), rows(t.test.x), 'the same code as the task');
+  assert.throws(() => numberCodes([5, 1000]), (e: Error) => e instanceof ValueError && /number 1 must be a whole number in 0 … 999 \(3 digits\), got 1000/.test(e.message));
+  assert.throws(() => numberCodes([100], 2), /0 … 99 \(2 digits\), got 100/);
+  assert.throws(() => numberCodes([-1]), ValueError);
+  assert.throws(() => numberCodes([2.5]), ValueError);
+  assert.throws(() => numberCodes([1], 4), ConfigError);
 });

@@ -1,0 +1,220 @@
+/**
+ * The WebAssembly SIMD backend: kernels compiled from C (src/kernels/wasm/*.c, rebuilt by
+ * scripts/build-wasm.sh) and embedded as base64 in module.generated.ts, so nothing is compiled or
+ * downloaded at install. Two builds of the same source: relaxed SIMD (f32x4.relaxed_madd, a fused
+ * multiply-add where the engine validates it) and plain SIMD (f32x4.mul + f32x4.add) otherwise.
+ *
+ * Memory: one WebAssembly.Memory per variant, grown as needed and never shrunk. Each call copies
+ * its operands in above the module's own data (__heap_base) and copies the result out into a
+ * fresh Float32Array, so callers keep ordinary typed arrays.
+ */
+import type { Backend, Kernels } from '../backend.js';
+import type { FloatArray } from '../types.js';
+import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
+import * as cpuOptim from '../cpu/optim.js';
+import { simdWasm, relaxedWasm } from './module.generated.js';
+
+/** Which build of the kernels: plain SIMD or relaxed SIMD (fused multiply-add). */
+export type WasmVariant = 'simd' | 'relaxed';
+
+/** The exports of the GEMM module. */
+interface GemmExports {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  gemm_batch(
+    a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: number, transB: number, batch: number, strideA: number, strideB: number,
+  ): void;
+  sgd_step(
+    theta: number, grad: number, buf: number, n: number, hasBuf: number,
+    lr: number, mu: number, dampening: number, nesterov: number, wd: number, maximize: number, first: number,
+  ): void;
+  adam_step(
+    theta: number, grad: number, m: number, v: number, vmax: number, n: number, hasVmax: number,
+    beta1: number, beta2: number, eps: number, wd: number, decoupled: number, maximize: number,
+    stepSize: number, bc2Sqrt: number, shrink: number,
+  ): void;
+  rmsprop_step(
+    theta: number, grad: number, v: number, gAvg: number, buf: number, n: number, hasGAvg: number, hasBuf: number,
+    lr: number, alpha: number, eps: number, wd: number, mu: number, maximize: number,
+  ): void;
+}
+
+/** One instantiated variant and the first free byte above its data. */
+interface Instance {
+  exports: GemmExports;
+  heapBase: number;
+}
+
+const PAGE = 65536;
+/** Memory the kernels use at most: their offsets are signed 32-bit; larger operands stay on the cpu kernels. */
+const MAX_BYTES = 2 ** 31 - PAGE;
+const bytesCache = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
+const instanceCache = new Map<WasmVariant, Instance>();
+let features: { simd: boolean; relaxedSimd: boolean } | undefined;
+
+/** Decodes the embedded base64 module of a variant (once). */
+function moduleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+  let bytes = bytesCache.get(variant);
+  if (!bytes) {
+    const bin = atob(variant === 'relaxed' ? relaxedWasm : simdWasm);
+    bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    bytesCache.set(variant, bytes);
+  }
+  return bytes;
+}
+
+/** Whether this engine has WebAssembly SIMD and relaxed SIMD (each module validated once). */
+export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
+  if (!features) {
+    const ok = (v: WasmVariant): boolean => {
+      try {
+        return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes(v));
+      } catch {
+        return false;
+      }
+    };
+    features = { simd: ok('simd'), relaxedSimd: ok('relaxed') };
+  }
+  return { ...features };
+}
+
+/** Compiles and instantiates a variant synchronously (once). */
+function instance(variant: WasmVariant): Instance {
+  let inst = instanceCache.get(variant);
+  if (!inst) {
+    const mod = new WebAssembly.Module(moduleBytes(variant));
+    const exports = new WebAssembly.Instance(mod, {}).exports as unknown as GemmExports;
+    inst = { exports, heapBase: align(Number(exports.__heap_base.value)) };
+    instanceCache.set(variant, inst);
+  }
+  return inst;
+}
+
+/** Rounds a byte offset up to a multiple of 64 (a cache line). */
+function align(x: number): number {
+  return (x + 63) & ~63;
+}
+
+/** Grows the memory so that it holds at least `bytes` bytes; false when it cannot (past the engine's limit). */
+function ensureBytes(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  if (bytes > MAX_BYTES) return false;
+  try {
+    memory.grow(Math.ceil((bytes - have) / PAGE));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The matmul kernel (same contract as the cpu kernel) of one variant; float64 falls back to cpu. */
+export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray, m: number, k: number, n: number, opts?: MatmulOptions) => FloatArray {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  return function matmul(a, b, m, k, n, opts = {}) {
+    if (a instanceof Float64Array || b instanceof Float64Array) return cpuMatmul(a, b, m, k, n, opts);
+    let batch = opts.batch ?? 1;
+    const sa = opts.strideA ?? m * k;
+    const sb = opts.strideB ?? k * n;
+    const transA = opts.transA === true;
+    const transB = opts.transB === true;
+    const len = batch * m * n;
+    if (len === 0 || k === 0) return new Float32Array(len);
+    let rows = m;
+    // A batch of row-major A's against one shared B is a single taller product.
+    if (batch > 1 && sb === 0 && !transA && sa === m * k) {
+      rows = batch * m;
+      batch = 1;
+    }
+    const aOff = inst.heapBase;
+    const bOff = align(aOff + 4 * a.length);
+    const cOff = align(bOff + 4 * b.length);
+    // Operands that do not fit the memory (past 4 GiB, or the engine refuses to grow) stay on the cpu.
+    if (!ensureBytes(ex.memory, cOff + 4 * len)) return cpuMatmul(a, b, m, k, n, opts);
+    const buf = ex.memory.buffer;
+    new Float32Array(buf, aOff, a.length).set(a);
+    new Float32Array(buf, bOff, b.length).set(b);
+    ex.gemm_batch(aOff, bOff, cOff, rows, k, n, transA ? 1 : 0, transB ? 1 : 0, batch, sa, sb);
+    return new Float32Array(ex.memory.buffer, cOff, len).slice();
+  };
+}
+
+/**
+ * Copies n elements of each array into the memory (one after another above __heap_base), runs
+ * `body` with their byte offsets (0 for a null array), then copies the arrays in `out` back.
+ * Returns false, having done nothing, when the memory cannot grow to hold them.
+ */
+function inPlace(inst: Instance, n: number, arrays: (Float32Array | null)[], out: boolean[], body: (offs: number[]) => void): boolean {
+  const offs: number[] = [];
+  let end = inst.heapBase;
+  for (const x of arrays) {
+    offs.push(x ? end : 0);
+    if (x) end = align(end + 4 * n);
+  }
+  if (!ensureBytes(inst.exports.memory, end)) return false;
+  let buf = inst.exports.memory.buffer;
+  arrays.forEach((x, i) => {
+    if (x) new Float32Array(buf, offs[i], n).set(x.length === n ? x : x.subarray(0, n));
+  });
+  body(offs);
+  buf = inst.exports.memory.buffer;
+  arrays.forEach((x, i) => {
+    if (x && out[i]) x.set(new Float32Array(buf, offs[i], n));
+  });
+  return true;
+}
+
+/** Whether every non-null array is float32 (the wasm kernels' type; float64 falls back to cpu). */
+function allF32(...xs: (FloatArray | null)[]): boolean {
+  return xs.every((x) => x === null || x instanceof Float32Array);
+}
+
+/** The optimiser kernels of one variant: results identical to the cpu kernels; float64 falls back to cpu. */
+export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' | 'adamStep' | 'rmspropStep'> {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  const b = (x: boolean): number => (x ? 1 : 0);
+  return {
+    sgdStep(theta, grad, buf, o) {
+      if (!allF32(theta, grad, buf)) return cpuOptim.sgdStep(theta, grad, buf, o);
+      const n = theta.length;
+      const done = inPlace(inst, n, [theta as Float32Array, grad as Float32Array, buf as Float32Array | null], [true, false, true], ([t, g, u]) =>
+        ex.sgd_step(t, g, u, n, b(buf !== null), o.lr, o.momentum, o.dampening, b(o.nesterov), o.weightDecay, b(o.maximize), b(o.first)),
+      );
+      if (!done) cpuOptim.sgdStep(theta, grad, buf, o);
+    },
+    adamStep(theta, grad, m, v, vmax, o) {
+      if (!allF32(theta, grad, m, v, vmax)) return cpuOptim.adamStep(theta, grad, m, v, vmax, o);
+      const n = theta.length;
+      // The same expressions as the cpu kernel, so the factors round identically.
+      const stepSize = o.lr / (1 - o.beta1 ** o.step);
+      const bc2Sqrt = Math.sqrt(1 - o.beta2 ** o.step);
+      const shrink = 1 - o.lr * o.weightDecay;
+      const arrays = [theta, grad, m, v, vmax] as (Float32Array | null)[];
+      const done = inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, mo, vo, vm]) =>
+        ex.adam_step(t, g, mo, vo, vm, n, b(vmax !== null), o.beta1, o.beta2, o.eps, o.weightDecay, b(o.decoupled), b(o.maximize), stepSize, bc2Sqrt, shrink),
+      );
+      if (!done) cpuOptim.adamStep(theta, grad, m, v, vmax, o);
+    },
+    rmspropStep(theta, grad, v, gAvg, buf, o) {
+      if (!allF32(theta, grad, v, gAvg, buf)) return cpuOptim.rmspropStep(theta, grad, v, gAvg, buf, o);
+      const n = theta.length;
+      const arrays = [theta, grad, v, gAvg, buf] as (Float32Array | null)[];
+      const done = inPlace(inst, n, arrays, [true, false, true, true, true], ([t, g, vo, ga, u]) =>
+        ex.rmsprop_step(t, g, vo, ga, u, n, b(gAvg !== null), b(buf !== null), o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, b(o.maximize)),
+      );
+      if (!done) cpuOptim.rmspropStep(theta, grad, v, gAvg, buf, o);
+    },
+  };
+}
+
+/** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
+export function wasmBackend(): Backend | null {
+  const f = wasmFeatures();
+  if (!f.simd) return null;
+  const variant: WasmVariant = f.relaxedSimd ? 'relaxed' : 'simd';
+  return { name: 'wasm', kernels: { matmul: wasmMatmul(variant), ...wasmOptimKernels(variant) } };
+}
