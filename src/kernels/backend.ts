@@ -260,6 +260,13 @@ export function isBackendAvailable(name: string): boolean {
   }
 }
 
+/** Why the named backend cannot run here (loading it if needed), or null when it can. */
+export function whyUnavailable(name: string): string | null {
+  if (isBackendAvailable(name)) return null;
+  const entry = registry.get(name);
+  return entry ? (entry.unavailable ?? 'it failed to load') : `unknown backend '${name}'`;
+}
+
 /** Switches to a backend and records how it was chosen (setBackend, env var, CLI flag, default). */
 export function selectBackend(name: string, how: BackendSource): void {
   const b = resolve(name);

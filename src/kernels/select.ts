@@ -5,7 +5,7 @@
  * do) makes 'wasm' known and applies BACKPROP_BACKEND.
  */
 import { BackpropError } from '../errors.js';
-import { isBackendAvailable, knownBackends, registerLazyBackend, selectBackend, type BackendSource } from './backend.js';
+import { isBackendAvailable, knownBackends, registerLazyBackend, selectBackend, whyUnavailable, type BackendSource } from './backend.js';
 import { loadWasmBackend, WASM_UNAVAILABLE } from './wasm-declaration.js';
 
 /** The environment variable that chooses the backend. */
@@ -47,8 +47,9 @@ export function chooseBackend(explicit?: string, env: Readonly<Record<string, st
   if (!knownBackends().includes(choice.name)) {
     throw new BackpropError(`${where}: unknown backend '${choice.name}'; known backends: ${knownBackends().join(', ')}`);
   }
-  if (!isBackendAvailable(choice.name)) {
-    throw new BackpropError(`${where}: backend '${choice.name}' is not available here (${choice.name === 'wasm' ? WASM_UNAVAILABLE : 'it did not load'}); available: ${knownBackends().filter(isBackendAvailable).join(', ')}`);
+  const why = whyUnavailable(choice.name);
+  if (why !== null) {
+    throw new BackpropError(`${where}: backend '${choice.name}' is not available here (${why}); available: ${knownBackends().filter(isBackendAvailable).join(', ')}`);
   }
   return choice;
 }

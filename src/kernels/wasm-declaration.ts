@@ -5,12 +5,11 @@
  * declared both ways, and one declared neither way), so no gap is ever silent.
  */
 import type { Backend, KernelName } from './backend.js';
-// TEMPORARY: the stub until src/kernels/wasm/index.ts lands on main; then import from './wasm/index.js'.
-import { wasmBackend } from './wasm-stub.js';
+import { wasmBackend } from './wasm/index.js';
 /** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
-export { wasmFeatures } from './wasm-stub.js';
+export { wasmFeatures } from './wasm/index.js';
 
-/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, for now). */
+/** Kernels the wasm backend leaves to the cpu kernels (all but matmul and the optimiser steps, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
   'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
@@ -23,7 +22,7 @@ export const WASM_FALLBACK: readonly KernelName[] = [
   'unsliceAxis', 'indexAdd', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad',
   'maxPool2dGrad', 'avgPool2dGrad', 'adaptiveAvgPool2dGrad', 'batchNormGrad', 'recurrenceStepGrad',
   // accumulation and optimiser updates
-  'addInPlace', 'addRowInPlace', 'axpyInPlace', 'batchNormUpdateRunning', 'sgdStep', 'adamStep', 'rmspropStep',
+  'addInPlace', 'addRowInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
 ];
 
 /** Why the wasm backend may not run: the message when wasmBackend() returns null. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
-import { kernelRoles, knownBackends, isBackendAvailable, type KernelName } from '../../src/kernels/backend.js';
+import { kernelRoles, knownBackends, isBackendAvailable, registerLazyBackend, whyUnavailable, type KernelName } from '../../src/kernels/backend.js';
 import { WASM_FALLBACK } from '../../src/kernels/wasm-declaration.js';
 
 /** Every kernel, by role. Adding a kernel means adding it here and to every backend's declaration. */
@@ -142,4 +142,14 @@ test('registerKernel moves one kernel of a backend from cpu fallback to native, 
   assert.throws(() => bp.registerKernel('cpu', 'matmul', bp.cpuKernels.matmul), /cpu kernels are the reference/);
   assert.throws(() => bp.registerKernel('growing', 'matmull' as KernelName, bp.cpuKernels.matmul), /no kernel named 'matmull'/);
   assert.throws(() => bp.registerKernel('nope', 'matmul', bp.cpuKernels.matmul), /unknown backend 'nope'/);
+});
+
+test('a lazy backend whose declaration has a gap is refused on first use, and the reason is kept', () => {
+  registerLazyBackend('lazygap', () => ({ name: 'lazygap', kernels: { matmul: bp.cpuKernels.matmul } }), 'never shown');
+  assert.throws(() => bp.setBackend('lazygap'), /backend 'lazygap' lacks kernel\(s\) binary/);
+  assert.match(whyUnavailable('lazygap') ?? '', /lacks kernel\(s\) binary/);
+  assert.equal(bp.listBackends().includes('lazygap'), false);
+  registerLazyBackend('lazynull', () => null, 'no such hardware');
+  assert.equal(whyUnavailable('lazynull'), 'no such hardware');
+  assert.throws(() => bp.setBackend('lazynull'), /backend 'lazynull' is not available here: no such hardware; available: cpu/);
 });
