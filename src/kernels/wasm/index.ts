@@ -6,7 +6,13 @@
  *
  * Memory: one WebAssembly.Memory per variant, grown as needed and never shrunk. Each call copies
  * its operands in above the module's own data (__heap_base) and copies the result out into a
- * fresh Float32Array, so callers keep ordinary typed arrays.
+ * fresh Float32Array (the optimiser steps: back into the caller's arrays), so callers keep
+ * ordinary typed arrays. Float64 arrays (gradient checks) go to the cpu kernels.
+ *
+ * Feature detection validates the two embedded modules themselves. Compilation is synchronous
+ * (`new WebAssembly.Module`), which browsers allow on the main thread for modules under 8 MB
+ * (Chrome's limit); this one is about 28 KB. Node 20 (V8 11.3) validates relaxed SIMD only with
+ * --experimental-wasm-relaxed-simd, so it runs the plain build by default.
  */
 import type { Backend, Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
