@@ -1,12 +1,14 @@
-// The WebAssembly forward recurrence step against the cpu kernel: tanh and ReLU RNN and LSTM over
-// whole sequences (forward and reversed order, with and without padding masks, all steps kept or
-// one reused), within one float32 rounding; the GRU and float64 buffers fall back exactly.
+// The WebAssembly recurrence steps against the cpu kernels: tanh and ReLU RNN and LSTM over whole
+// sequences (forward and reversed order, with and without padding masks, all steps kept or one
+// reused). Forward within one float32 rounding, backward bit for bit; the GRU and float64 buffers
+// fall back to the cpu kernels exactly.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  recurrenceStep, recurrenceGates, recurrenceSaved, type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceKind,
+  recurrenceStep, recurrenceStepGrad, recurrenceGates, recurrenceSaved,
+  type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceGradBuffers, type RecurrenceKind,
 } from '../../src/kernels/cpu/recurrence.js';
-import { wasmBackend, wasmRecurrenceStep } from '../../src/kernels/wasm/index.js';
+import { wasmBackend, wasmRecurrenceStep, wasmRecurrenceStepGrad } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
 
 /** A seeded generator of uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
@@ -87,9 +89,39 @@ function close(what: string, got: FloatArray, want: FloatArray): void {
   }
 }
 
+/** Gradient buffers for a problem, random ∂L/∂states and incoming dh (dc), plus the `back` of every step but the last. */
+function gradProblem(p: Problem, seed: number): { grad: RecurrenceGradBuffers; back: (FloatArray | null)[] } {
+  const next = rng(seed);
+  const { kind, n, t: T, h: H } = p.dims;
+  const f64 = p.buf.h instanceof Float64Array;
+  const G = recurrenceGates(kind) * H;
+  const S = kind === 'lstm' ? 2 : 1;
+  const zeros = (len: number): FloatArray => (f64 ? new Float64Array(len) : new Float32Array(len));
+  const grad: RecurrenceGradBuffers = {
+    dStates: randomArray(n * T * S * H, next, 1, f64),
+    dh: randomArray(n * H, next, 1, f64),
+    dc: kind === 'lstm' ? randomArray(n * H, next, 1, f64) : null,
+    dx: zeros(n * T * G),
+    dhh: zeros(T * n * G),
+  };
+  const back = Array.from({ length: T }, (_, s) => (s === T - 1 ? null : randomArray(n * H, next, 1, f64)));
+  return { grad, back };
+}
+
+/** A deep copy of the gradient buffers. */
+function cloneGrad(g: RecurrenceGradBuffers): RecurrenceGradBuffers {
+  return { dStates: g.dStates, dh: g.dh.slice(), dc: g.dc ? g.dc.slice() : null, dx: g.dx.slice(), dhh: g.dhh.slice() };
+}
+
+/** Runs the backward steps s = T−1 … 0 with the given kernel. */
+function runGrad(step: typeof recurrenceStepGrad, p: Problem, back: (FloatArray | null)[], grad: RecurrenceGradBuffers, reverse: boolean): void {
+  for (let s = p.dims.t - 1; s >= 0; s--) step(p.dims, s, reverse ? p.dims.t - 1 - s : s, back[s], p.buf, grad);
+}
+
 describe('wasm recurrence step', () => {
-  test('the wasm backend provides recurrenceStep', () => {
+  test('the wasm backend provides recurrenceStep and recurrenceStepGrad', () => {
     assert.equal(typeof wasmBackend()?.kernels.recurrenceStep, 'function');
+    assert.equal(typeof wasmBackend()?.kernels.recurrenceStepGrad, 'function');
   });
 
   let seed = 1;
@@ -117,6 +149,26 @@ describe('wasm recurrence step', () => {
     }
   }
 
+  for (const kind of ['rnnTanh', 'rnnRelu', 'lstm'] as RecurrenceKind[]) {
+    const stepGrad = wasmRecurrenceStepGrad('simd');
+    test(`${kind}: every backward step is bit for bit the cpu kernel's (masks, reversed order, odd sizes)`, () => {
+      for (const [n, T, H] of [[1, 1, 1], [3, 5, 7], [32, 6, 128], [5, 4, 33]] as [number, number, number][]) {
+        for (const masked of [false, true]) {
+          for (const reverse of [false, true]) {
+            const p = problem(kind, n, T, H, { masked, keepAll: true }, seed++);
+            run(recurrenceStep, p, p.buf, reverse);
+            const { grad, back } = gradProblem(p, seed++);
+            const want = cloneGrad(grad);
+            const got = cloneGrad(grad);
+            runGrad(recurrenceStepGrad, p, back, want, reverse);
+            runGrad(stepGrad, p, back, got, reverse);
+            assert.deepStrictEqual(got, want, `${kind} n${n} T${T} H${H}${masked ? ' masked' : ''}${reverse ? ' reversed' : ''}`);
+          }
+        }
+      }
+    });
+  }
+
   test('extreme and non-finite pre-activations saturate and propagate like the cpu kernel', () => {
     const step = wasmRecurrenceStep('simd');
     for (const kind of ['rnnTanh', 'rnnRelu', 'lstm'] as RecurrenceKind[]) {
@@ -138,8 +190,9 @@ describe('wasm recurrence step', () => {
     }
   });
 
-  test('the GRU and float64 buffers take the cpu kernel exactly', () => {
+  test('the GRU and float64 buffers take the cpu kernels exactly', () => {
     const step = wasmRecurrenceStep('simd');
+    const stepGrad = wasmRecurrenceStepGrad('simd');
     const cases: [RecurrenceKind, boolean][] = [['gru', false], ['lstm', true], ['rnnTanh', true]];
     for (const [kind, f64] of cases) {
       const p = problem(kind, 3, 4, 5, { masked: true, keepAll: true, f64 }, 7);
@@ -148,6 +201,12 @@ describe('wasm recurrence step', () => {
       run(recurrenceStep, p, want, false);
       run(step, p, got, false);
       assert.deepStrictEqual(got, want, `${kind}${f64 ? ' f64' : ''}`);
+      const { grad, back } = gradProblem(p, 8);
+      const gWant = cloneGrad(grad);
+      const gGot = cloneGrad(grad);
+      runGrad(recurrenceStepGrad, p, back, gWant, false);
+      runGrad(stepGrad, p, back, gGot, false);
+      assert.deepStrictEqual(gGot, gWant, `${kind}${f64 ? ' f64' : ''} backward`);
     }
   });
 });

@@ -18,7 +18,10 @@ import type { Backend, Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
 import * as cpuOptim from '../cpu/optim.js';
-import { recurrenceStep as cpuRecurrenceStep, type RecurrenceDims, type RecurrenceForwardBuffers } from '../cpu/recurrence.js';
+import {
+  recurrenceStep as cpuRecurrenceStep, recurrenceStepGrad as cpuRecurrenceStepGrad,
+  type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceGradBuffers,
+} from '../cpu/recurrence.js';
 import { simdWasm, relaxedWasm } from './module.generated.js';
 
 /** Which build of the kernels: plain SIMD or relaxed SIMD (fused multiply-add). */
@@ -49,6 +52,10 @@ interface GemmExports {
   lstm_step(
     x: number, hh: number, b: number, mask: number, hprev: number, cprev: number, act: number, hnew: number, cnew: number,
     n: number, h: number,
+  ): void;
+  rnn_step_grad(dy: number, dh: number, back: number, act: number, mask: number, dx: number, n: number, h: number, relu: number): void;
+  lstm_step_grad(
+    dy: number, dh: number, dc: number, back: number, act: number, cprev: number, mask: number, dx: number, n: number, h: number,
   ): void;
 }
 
@@ -298,6 +305,63 @@ export function wasmRecurrenceStep(variant: WasmVariant): Kernels['recurrenceSte
   };
 }
 
+/**
+ * The backward recurrence step of one variant: tanh/ReLU RNN and LSTM in wasm (the step's slices
+ * copied in and out), bit-for-bit the cpu kernel's results; the GRU and float64 buffers on the cpu.
+ */
+export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenceStepGrad'] {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  return function recurrenceStepGrad(
+    dims: RecurrenceDims, s: number, t: number, back: FloatArray | null, fwd: RecurrenceForwardBuffers, grad: RecurrenceGradBuffers,
+  ): void {
+    const { kind, n, t: T, h: H } = dims;
+    const lstm = kind === 'lstm';
+    const arrays = [back, fwd.mask, fwd.act, fwd.c, grad.dStates, grad.dh, grad.dc, grad.dx, grad.dhh];
+    if (kind === 'gru' || !allF32(...arrays)) {
+      cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
+      return;
+    }
+    const G = (lstm ? 4 : 1) * H;
+    const A = (lstm ? 5 : 1) * H;
+    const S = (lstm ? 2 : 1) * H;
+    const nH = n * H;
+    const offs = layout(inst, [n * S, nH, lstm ? nH : 0, back ? nH : 0, n * A, lstm ? nH : 0, fwd.mask ? n : 0, n * G]);
+    if (!offs) {
+      cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
+      return;
+    }
+    const [oDy, oDh, oDc, oBack, oAct, oCp, oMask, oDx] = offs;
+    const mem = ex.memory.buffer;
+    const dy = grad.dStates as Float32Array;
+    const dyW = new Float32Array(mem, oDy, n * S);
+    for (let i = 0; i < n; i++) {
+      const at = (i * T + t) * S;
+      dyW.set(dy.subarray(at, at + S), i * S);
+    }
+    const dh = grad.dh as Float32Array;
+    new Float32Array(mem, oDh, nH).set(dh.subarray(0, nH));
+    const dc = grad.dc as Float32Array | null;
+    if (lstm) new Float32Array(mem, oDc, nH).set((dc as Float32Array).subarray(0, nH));
+    if (back) new Float32Array(mem, oBack, nH).set((back as Float32Array).subarray(0, nH));
+    new Float32Array(mem, oAct, n * A).set((fwd.act as Float32Array).subarray(s * n * A, (s + 1) * n * A));
+    if (lstm) new Float32Array(mem, oCp, nH).set((fwd.c as Float32Array).subarray(s * nH, (s + 1) * nH));
+    if (fwd.mask) {
+      const mw = new Float32Array(mem, oMask, n);
+      for (let i = 0; i < n; i++) mw[i] = fwd.mask[i * T + t];
+    }
+    if (lstm) ex.lstm_step_grad(oDy, oDh, oDc, oBack, oAct, oCp, oMask, oDx, n, H);
+    else ex.rnn_step_grad(oDy, oDh, oBack, oAct, oMask, oDx, n, H, kind === 'rnnRelu' ? 1 : 0);
+    const out = ex.memory.buffer;
+    dh.set(new Float32Array(out, oDh, nH));
+    if (lstm) (dc as Float32Array).set(new Float32Array(out, oDc, nH));
+    const dxW = new Float32Array(out, oDx, n * G);
+    (grad.dhh as Float32Array).set(dxW, s * n * G);
+    const dx = grad.dx as Float32Array;
+    for (let i = 0; i < n; i++) dx.set(dxW.subarray(i * G, i * G + G), (i * T + t) * G);
+  };
+}
+
 /** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
 export function wasmBackend(): Backend | null {
   const f = wasmFeatures();
@@ -305,6 +369,11 @@ export function wasmBackend(): Backend | null {
   const variant: WasmVariant = f.relaxedSimd ? 'relaxed' : 'simd';
   return {
     name: 'wasm',
-    kernels: { matmul: wasmMatmul(variant), ...wasmOptimKernels(variant), recurrenceStep: wasmRecurrenceStep(variant) },
+    kernels: {
+      matmul: wasmMatmul(variant),
+      ...wasmOptimKernels(variant),
+      recurrenceStep: wasmRecurrenceStep(variant),
+      recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
+    },
   };
 }

@@ -126,3 +126,49 @@ void lstm_step(const float *restrict x, const float *restrict hh, const float *r
     }
   }
 }
+
+// Backward step of BPTT (rnnStepGrad, lstmStepGrad of the cpu kernel): plain arithmetic in double
+// in the cpu kernel's order, so the results are bit-for-bit the cpu kernel's (-ffp-contract=off).
+// dy is the step's rows of ∂L/∂states [N, S·H]; dh (dc) are read and overwritten; back (or 0) is
+// dhh_{s+1} W_hh [N, H]; act the step's saved activations [N, A·H]; dx receives the gate
+// gradients [N, G·H] (equal to dhh for these cells).
+__attribute__((export_name("rnn_step_grad")))
+void rnn_step_grad(const float *restrict dy, float *restrict dh, const float *restrict back, const float *restrict act,
+                   const float *restrict mask, float *restrict dx, int n, int H, int relu) {
+  for (int i = 0; i < n; i++) {
+    double m = mask ? (double)mask[i] : 1.0;
+    long io = (long)i * H;
+    for (int j = 0; j < H; j++) {
+      double d = (double)dy[io + j] + (double)dh[io + j] + (back ? (double)back[io + j] : 0.0);
+      double y = act[io + j];
+      double dz = m * d * (relu ? (y > 0 ? 1.0 : 0.0) : 1 - y * y);
+      dx[io + j] = (float)dz;
+      dh[io + j] = (float)((1 - m) * d);
+    }
+  }
+}
+
+__attribute__((export_name("lstm_step_grad")))
+void lstm_step_grad(const float *restrict dy, float *restrict dh, float *restrict dc, const float *restrict back,
+                    const float *restrict act, const float *restrict cprev, const float *restrict mask,
+                    float *restrict dx, int n, int H) {
+  for (int i = 0; i < n; i++) {
+    double m = mask ? (double)mask[i] : 1.0;
+    const float *dyi = dy + (long)i * 2 * H, *ai = act + (long)i * 5 * H, *ci = cprev + (long)i * H;
+    const float *bi = back ? back + (long)i * H : 0;
+    float *dhi = dh + (long)i * H, *dci = dc + (long)i * H, *dxi = dx + (long)i * 4 * H;
+    for (int j = 0; j < H; j++) {
+      double dH = (double)dyi[j] + (double)dhi[j] + (bi ? (double)bi[j] : 0.0);
+      double dC = (double)dyi[H + j] + (double)dci[j];
+      double ig = ai[j], fg = ai[H + j], gg = ai[2 * H + j], og = ai[3 * H + j], tc = ai[4 * H + j];
+      double dht = m * dH;
+      double dct = m * dC + dht * og * (1 - tc * tc);
+      dxi[j] = (float)(dct * gg * ig * (1 - ig));
+      dxi[H + j] = (float)(dct * (double)ci[j] * fg * (1 - fg));
+      dxi[2 * H + j] = (float)(dct * ig * (1 - gg * gg));
+      dxi[3 * H + j] = (float)(dht * tc * og * (1 - og));
+      dhi[j] = (float)((1 - m) * dH);
+      dci[j] = (float)((1 - m) * dC + dct * fg);
+    }
+  }
+}
