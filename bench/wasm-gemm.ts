@@ -4,12 +4,12 @@
  * machine may be shared — by this process's CPU time. Relaxed SIMD is measured only where
  * the engine validates it (Node 20: run with --experimental-wasm-relaxed-simd).
  * With --train it also times training steps (MLP 784-128-10 batch 64, RNN/LSTM h128 in64 T32 b32)
- * under the cpu backend and under a backend whose only wasm kernel is matmul.
+ * under the cpu backend, a backend whose only wasm kernel is matmul, and the whole wasm backend.
  * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME] [--train]
  *   node --experimental-wasm-relaxed-simd --import tsx bench/wasm-gemm.ts
  */
 import { matmul as cpuMatmul, type MatmulOptions } from '../src/kernels/cpu/matmul.js';
-import { wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
+import { wasmBackend, wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
 import type { FloatArray } from '../src/kernels/types.js';
 import { registerBackend, setBackend } from '../src/kernels/backend.js';
 import { mlpStepMs } from './backprop.js';
@@ -87,24 +87,29 @@ function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): Rates
   return out;
 }
 
-/** Median ms of the MLP and RNN/LSTM training steps under the cpu backend and with the wasm matmul. */
+/** Median ms of the MLP and RNN/LSTM training steps: cpu backend, wasm matmul only, whole wasm backend. */
 function trainingSteps(variant: 'simd' | 'relaxed'): void {
+  const full = wasmBackend();
+  if (!full) return;
   registerBackend({ name: 'wasm-matmul', kernels: { matmul: wasmMatmul(variant) } });
+  registerBackend(full);
   const mlpBatch = randomBatch(64, 784, 10, 3);
-  const rnnOpts = { warmup: 2, reps: 20, budgetMs: 10_000 };
+  // 10 warm-up steps: V8 moves hot wasm functions from its baseline compiler (Liftoff) to TurboFan after some use.
+  const rnnOpts = { warmup: 10, reps: 20, budgetMs: 10_000 };
   const rows: [string, () => number][] = [
     ['MLP 784-128-10 step b64', () => mlpStepMs(mlpBatch, 128, 0.1, { warmup: 10, reps: 50 })],
     ['RNN step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('rnn'), 0.1, rnnOpts, 'fused').value],
     ['LSTM step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('lstm'), 0.1, rnnOpts, 'fused').value],
   ];
-  console.log(`\ntraining step, median ms: cpu backend vs cpu + wasm-${variant} matmul`);
+  console.log(`\ntraining step, median ms (wasm-${variant}; kernels of the whole backend: ${Object.keys(full.kernels).join(', ')})`);
+  console.log(`${'step'.padEnd(30)}${'cpu'.padStart(9)}${'wasm matmul'.padStart(13)}${'wasm'.padStart(9)}`);
   for (const [name, fn] of rows) {
+    const ms = ['cpu', 'wasm-matmul', full.name].map((b) => {
+      setBackend(b);
+      return fn();
+    });
     setBackend('cpu');
-    const cpu = fn();
-    setBackend('wasm-matmul');
-    const wasm = fn();
-    setBackend('cpu');
-    console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(2).padStart(7)}   wasm matmul ${wasm.toFixed(2).padStart(7)}   ×${(cpu / wasm).toFixed(2)}`);
+    console.log(`${name.padEnd(30)}${ms[0].toFixed(2).padStart(9)}${ms[1].toFixed(2).padStart(13)}${ms[2].toFixed(2).padStart(9)}   ×${(ms[0] / ms[2]).toFixed(2)}`);
   }
 }
 

@@ -6,12 +6,22 @@
  *
  * Memory: one WebAssembly.Memory per variant, grown as needed and never shrunk. Each call copies
  * its operands in above the module's own data (__heap_base) and copies the result out into a
- * fresh Float32Array, so callers keep ordinary typed arrays.
+ * fresh Float32Array (the optimiser steps: back into the caller's arrays), so callers keep
+ * ordinary typed arrays. Float64 arrays (gradient checks) go to the cpu kernels.
+ *
+ * Feature detection validates the two embedded modules themselves. Compilation is synchronous
+ * (`new WebAssembly.Module`), which browsers allow on the main thread for modules under 8 MB
+ * (Chrome's limit); this one is about 28 KB. Node 20 (V8 11.3) validates relaxed SIMD only with
+ * --experimental-wasm-relaxed-simd, so it runs the plain build by default.
  */
 import type { Backend, Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
 import * as cpuOptim from '../cpu/optim.js';
+import {
+  recurrenceStep as cpuRecurrenceStep, recurrenceStepGrad as cpuRecurrenceStepGrad,
+  type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceGradBuffers,
+} from '../cpu/recurrence.js';
 import { simdWasm, relaxedWasm } from './module.generated.js';
 
 /** Which build of the kernels: plain SIMD or relaxed SIMD (fused multiply-add). */
@@ -37,6 +47,15 @@ interface GemmExports {
   rmsprop_step(
     theta: number, grad: number, v: number, gAvg: number, buf: number, n: number, hasGAvg: number, hasBuf: number,
     lr: number, alpha: number, eps: number, wd: number, mu: number, maximize: number,
+  ): void;
+  rnn_step(x: number, hh: number, b: number, mask: number, hprev: number, act: number, hnew: number, n: number, h: number, relu: number): void;
+  lstm_step(
+    x: number, hh: number, b: number, mask: number, hprev: number, cprev: number, act: number, hnew: number, cnew: number,
+    n: number, h: number,
+  ): void;
+  rnn_step_grad(dy: number, dh: number, back: number, act: number, mask: number, dx: number, n: number, h: number, relu: number): void;
+  lstm_step_grad(
+    dy: number, dh: number, dc: number, back: number, act: number, cprev: number, mask: number, dx: number, n: number, h: number,
   ): void;
 }
 
@@ -211,10 +230,150 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
   };
 }
 
+/** Byte offsets above __heap_base for arrays of the given float counts (0 for a count of 0), or null when the memory cannot hold them. */
+function layout(inst: Instance, counts: number[]): number[] | null {
+  const offs: number[] = [];
+  let end = inst.heapBase;
+  for (const c of counts) {
+    offs.push(c > 0 ? end : 0);
+    end = align(end + 4 * c);
+  }
+  return ensureBytes(inst.exports.memory, end) ? offs : null;
+}
+
+/**
+ * The forward recurrence step of one variant: tanh/ReLU RNN and LSTM in wasm (the step's slices
+ * copied in and out), the GRU and float64 buffers on the cpu kernel. Results equal the cpu
+ * kernel's or differ by one float32 rounding (σ and tanh go through a polynomial e^x).
+ */
+export function wasmRecurrenceStep(variant: WasmVariant): Kernels['recurrenceStep'] {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  return function recurrenceStep(dims: RecurrenceDims, s: number, t: number, hh: FloatArray, buf: RecurrenceForwardBuffers): void {
+    const { kind, n, t: T, h: H } = dims;
+    const lstm = kind === 'lstm';
+    if (kind === 'gru' || !allF32(hh, buf.xProj, buf.bHh, buf.mask, buf.h, buf.c, buf.act, buf.states)) {
+      cpuRecurrenceStep(dims, s, t, hh, buf);
+      return;
+    }
+    const G = (lstm ? 4 : 1) * H;
+    const A = (lstm ? 5 : 1) * H;
+    const nH = n * H;
+    const offs = layout(inst, [n * G, n * G, G, buf.mask ? n : 0, nH, lstm ? nH : 0, n * A, nH, lstm ? nH : 0]);
+    if (!offs) {
+      cpuRecurrenceStep(dims, s, t, hh, buf);
+      return;
+    }
+    const [oX, oHh, oB, oMask, oHp, oCp, oAct, oHn, oCn] = offs;
+    const mem = ex.memory.buffer;
+    const x = buf.xProj as Float32Array;
+    const xw = new Float32Array(mem, oX, n * G);
+    for (let i = 0; i < n; i++) {
+      const at = (i * T + t) * G;
+      xw.set(x.subarray(at, at + G), i * G);
+    }
+    new Float32Array(mem, oHh, n * G).set((hh as Float32Array).subarray(0, n * G));
+    new Float32Array(mem, oB, G).set((buf.bHh as Float32Array).subarray(0, G));
+    if (buf.mask) {
+      const mw = new Float32Array(mem, oMask, n);
+      for (let i = 0; i < n; i++) mw[i] = buf.mask[i * T + t];
+    }
+    const prev = s * nH;
+    const next = prev + nH;
+    const hs = buf.h as Float32Array;
+    new Float32Array(mem, oHp, nH).set(hs.subarray(prev, next));
+    const cs = buf.c as Float32Array | null;
+    if (lstm) new Float32Array(mem, oCp, nH).set((cs as Float32Array).subarray(prev, next));
+    if (lstm) ex.lstm_step(oX, oHh, oB, oMask, oHp, oCp, oAct, oHn, oCn, n, H);
+    else ex.rnn_step(oX, oHh, oB, oMask, oHp, oAct, oHn, n, H, kind === 'rnnRelu' ? 1 : 0);
+    const out = ex.memory.buffer;
+    (buf.act as Float32Array).set(new Float32Array(out, oAct, n * A), buf.keepAll ? s * n * A : 0);
+    const hNew = new Float32Array(out, oHn, nH);
+    hs.set(hNew, next);
+    const states = buf.states as Float32Array;
+    if (lstm) {
+      const cNew = new Float32Array(out, oCn, nH);
+      (cs as Float32Array).set(cNew, next);
+      for (let i = 0; i < n; i++) {
+        const so = (i * T + t) * 2 * H;
+        states.set(hNew.subarray(i * H, i * H + H), so);
+        states.set(cNew.subarray(i * H, i * H + H), so + H);
+      }
+    } else {
+      for (let i = 0; i < n; i++) states.set(hNew.subarray(i * H, i * H + H), (i * T + t) * H);
+    }
+  };
+}
+
+/**
+ * The backward recurrence step of one variant: tanh/ReLU RNN and LSTM in wasm (the step's slices
+ * copied in and out), bit-for-bit the cpu kernel's results; the GRU and float64 buffers on the cpu.
+ */
+export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenceStepGrad'] {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  return function recurrenceStepGrad(
+    dims: RecurrenceDims, s: number, t: number, back: FloatArray | null, fwd: RecurrenceForwardBuffers, grad: RecurrenceGradBuffers,
+  ): void {
+    const { kind, n, t: T, h: H } = dims;
+    const lstm = kind === 'lstm';
+    const arrays = [back, fwd.mask, fwd.act, fwd.c, grad.dStates, grad.dh, grad.dc, grad.dx, grad.dhh];
+    if (kind === 'gru' || !allF32(...arrays)) {
+      cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
+      return;
+    }
+    const G = (lstm ? 4 : 1) * H;
+    const A = (lstm ? 5 : 1) * H;
+    const S = (lstm ? 2 : 1) * H;
+    const nH = n * H;
+    const offs = layout(inst, [n * S, nH, lstm ? nH : 0, back ? nH : 0, n * A, lstm ? nH : 0, fwd.mask ? n : 0, n * G]);
+    if (!offs) {
+      cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
+      return;
+    }
+    const [oDy, oDh, oDc, oBack, oAct, oCp, oMask, oDx] = offs;
+    const mem = ex.memory.buffer;
+    const dy = grad.dStates as Float32Array;
+    const dyW = new Float32Array(mem, oDy, n * S);
+    for (let i = 0; i < n; i++) {
+      const at = (i * T + t) * S;
+      dyW.set(dy.subarray(at, at + S), i * S);
+    }
+    const dh = grad.dh as Float32Array;
+    new Float32Array(mem, oDh, nH).set(dh.subarray(0, nH));
+    const dc = grad.dc as Float32Array | null;
+    if (lstm) new Float32Array(mem, oDc, nH).set((dc as Float32Array).subarray(0, nH));
+    if (back) new Float32Array(mem, oBack, nH).set((back as Float32Array).subarray(0, nH));
+    new Float32Array(mem, oAct, n * A).set((fwd.act as Float32Array).subarray(s * n * A, (s + 1) * n * A));
+    if (lstm) new Float32Array(mem, oCp, nH).set((fwd.c as Float32Array).subarray(s * nH, (s + 1) * nH));
+    if (fwd.mask) {
+      const mw = new Float32Array(mem, oMask, n);
+      for (let i = 0; i < n; i++) mw[i] = fwd.mask[i * T + t];
+    }
+    if (lstm) ex.lstm_step_grad(oDy, oDh, oDc, oBack, oAct, oCp, oMask, oDx, n, H);
+    else ex.rnn_step_grad(oDy, oDh, oBack, oAct, oMask, oDx, n, H, kind === 'rnnRelu' ? 1 : 0);
+    const out = ex.memory.buffer;
+    dh.set(new Float32Array(out, oDh, nH));
+    if (lstm) (dc as Float32Array).set(new Float32Array(out, oDc, nH));
+    const dxW = new Float32Array(out, oDx, n * G);
+    (grad.dhh as Float32Array).set(dxW, s * n * G);
+    const dx = grad.dx as Float32Array;
+    for (let i = 0; i < n; i++) dx.set(dxW.subarray(i * G, i * G + G), (i * T + t) * G);
+  };
+}
+
 /** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
 export function wasmBackend(): Backend | null {
   const f = wasmFeatures();
   if (!f.simd) return null;
   const variant: WasmVariant = f.relaxedSimd ? 'relaxed' : 'simd';
-  return { name: 'wasm', kernels: { matmul: wasmMatmul(variant), ...wasmOptimKernels(variant) } };
+  return {
+    name: 'wasm',
+    kernels: {
+      matmul: wasmMatmul(variant),
+      ...wasmOptimKernels(variant),
+      recurrenceStep: wasmRecurrenceStep(variant),
+      recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
+    },
+  };
 }
