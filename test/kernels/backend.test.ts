@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as bp from '../../src/index.js';
 import { kernelRoles, knownBackends, isBackendAvailable, registerLazyBackend, whyUnavailable, type KernelName } from '../../src/kernels/backend.js';
-import { WASM_FALLBACK } from '../../src/kernels/wasm-declaration.js';
+import { WASM_FALLBACK, wasmFeatures } from '../../src/kernels/wasm-declaration.js';
 
 /** Every kernel, by role. Adding a kernel means adding it here and to every backend's declaration. */
 const FORWARD = [
@@ -45,7 +45,11 @@ test('every known backend accounts for every forward and backward kernel, native
   assert.equal(cpu.threads, 1);
 });
 
-test("the wasm backend's fallbacks are exactly its declared list", { skip: !isBackendAvailable('wasm') && 'no WebAssembly SIMD here' }, () => {
+test('where the engine validates WebAssembly SIMD, the wasm backend loads (a bad declaration fails here, it does not skip)', { skip: !wasmFeatures().simd && 'no WebAssembly SIMD here' }, () => {
+  assert.equal(isBackendAvailable('wasm'), true, whyUnavailable('wasm') ?? undefined);
+});
+
+test("the wasm backend's fallbacks are exactly its declared list", { skip: !wasmFeatures().simd && 'no WebAssembly SIMD here' }, () => {
   const d = bp.describeBackend('wasm');
   assert.ok(d.native.includes('matmul'), 'wasm implements matmul');
   assert.deepEqual([...d.fallback].sort(), [...WASM_FALLBACK].sort());
