@@ -517,7 +517,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .action((model: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }) => { code = generateCommand(model, flags, io); });
   program
     .command('info')
-    .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors")
+    .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")
     .argument('[model]', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string | undefined) => { code = infoCommand(model, program.opts<{ backend?: string | true }>().backend !== undefined, io); });
 
