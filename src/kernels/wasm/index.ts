@@ -18,6 +18,8 @@ import type { Backend, Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
 import * as cpuOptim from '../cpu/optim.js';
+import { sumAxis as cpuSumAxis } from '../cpu/reduce.js';
+import { addRowInPlace as cpuAddRowInPlace } from '../cpu/elementwise.js';
 import {
   recurrenceStep as cpuRecurrenceStep, recurrenceStepGrad as cpuRecurrenceStepGrad,
   type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceGradBuffers,
@@ -53,6 +55,8 @@ interface GemmExports {
     x: number, hh: number, b: number, mask: number, hprev: number, cprev: number, act: number, hnew: number, cnew: number,
     n: number, h: number,
   ): void;
+  sum_axis(x: number, out: number, outer: number, n: number, inner: number, acc: number): void;
+  add_row(x: number, bias: number, rows: number, cols: number): void;
   rnn_step_grad(dy: number, dh: number, back: number, act: number, mask: number, dx: number, n: number, h: number, relu: number): void;
   lstm_step_grad(
     dy: number, dh: number, dc: number, back: number, act: number, cprev: number, mask: number, dx: number, n: number, h: number,
@@ -362,6 +366,35 @@ export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenc
   };
 }
 
+/** sumAxis and addRowInPlace of one variant, bit for bit the cpu kernels; float64 on the cpu. */
+export function wasmReduceKernels(variant: WasmVariant): Pick<Kernels, 'sumAxis' | 'addRowInPlace'> {
+  const inst = instance(variant);
+  const ex = inst.exports;
+  return {
+    sumAxis(x, outer, n, inner) {
+      const len = outer * n * inner;
+      // acc: `inner` doubles of scratch (two float slots each)
+      const offs = x instanceof Float32Array ? layout(inst, [len, outer * inner, inner > 1 ? 2 * inner : 0]) : null;
+      if (!offs) return cpuSumAxis(x, outer, n, inner);
+      const [oX, oOut, oAcc] = offs;
+      new Float32Array(ex.memory.buffer, oX, len).set(x.length === len ? x : x.subarray(0, len));
+      ex.sum_axis(oX, oOut, outer, n, inner, oAcc);
+      return new Float32Array(ex.memory.buffer, oOut, outer * inner).slice();
+    },
+    addRowInPlace(x, bias, rows, cols) {
+      const len = rows * cols;
+      const offs = x instanceof Float32Array && bias instanceof Float32Array ? layout(inst, [len, cols]) : null;
+      if (!offs) return cpuAddRowInPlace(x, bias, rows, cols);
+      const [oX, oB] = offs;
+      const mem = ex.memory.buffer;
+      new Float32Array(mem, oX, len).set(x.length === len ? x : x.subarray(0, len));
+      new Float32Array(mem, oB, cols).set(bias.length === cols ? bias : bias.subarray(0, cols));
+      ex.add_row(oX, oB, rows, cols);
+      x.set(new Float32Array(ex.memory.buffer, oX, len));
+    },
+  };
+}
+
 /** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
 export function wasmBackend(): Backend | null {
   const f = wasmFeatures();
@@ -372,6 +405,7 @@ export function wasmBackend(): Backend | null {
     kernels: {
       matmul: wasmMatmul(variant),
       ...wasmOptimKernels(variant),
+      ...wasmReduceKernels(variant),
       recurrenceStep: wasmRecurrenceStep(variant),
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
     },
