@@ -13,7 +13,7 @@ export { wasmFeatures } from './wasm/index.js';
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
   'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
-  'binaryCrossEntropy', 'sumAll', 'sumAxis', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
+  'binaryCrossEntropy', 'sumAll', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
   'gather', 'concat', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
   // backward
   'sumToShape', 'unaryGrad', 'softplusGrad', 'leakyReluGrad', 'eluGrad', 'powScalarGrad', 'clampGrad',
@@ -21,7 +21,7 @@ export const WASM_FALLBACK: readonly KernelName[] = [
   'unsliceAxis', 'indexAdd', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad',
   'maxPool2dGrad', 'avgPool2dGrad', 'adaptiveAvgPool2dGrad', 'batchNormGrad',
   // accumulation and optimiser updates
-  'addInPlace', 'addRowInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
+  'addInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
 ];
 
 /** Why the wasm backend may not run: the message when wasmBackend() returns null. */
