@@ -11,7 +11,8 @@
 import { matmul as cpuMatmul, type MatmulOptions } from '../src/kernels/cpu/matmul.js';
 import { wasmBackend, wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
 import type { FloatArray } from '../src/kernels/types.js';
-import { registerBackend, setBackend } from '../src/kernels/backend.js';
+import { kernelNames, registerBackend, setBackend } from '../src/kernels/backend.js';
+import { WASM_FALLBACK } from '../src/kernels/wasm-declaration.js';
 import { mlpStepMs } from './backprop.js';
 import { randomBatch } from './data.js';
 import { rnnStepMs } from './rnn-backprop.js';
@@ -89,9 +90,11 @@ function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): Rates
 
 /** Median ms of the MLP and RNN/LSTM training steps: cpu backend, wasm matmul only, whole wasm backend. */
 function trainingSteps(variant: 'simd' | 'relaxed'): void {
-  const full = wasmBackend();
-  if (!full) return;
-  registerBackend({ name: 'wasm-matmul', kernels: { matmul: wasmMatmul(variant) } });
+  const wasm = wasmBackend();
+  if (!wasm) return;
+  // Registry v2: a backend names every kernel it leaves to the cpu kernels.
+  const full = { ...wasm, fallback: wasm.fallback ?? WASM_FALLBACK };
+  registerBackend({ name: 'wasm-matmul', kernels: { matmul: wasmMatmul(variant) }, fallback: kernelNames.filter((k) => k !== 'matmul') });
   registerBackend(full);
   const mlpBatch = randomBatch(64, 784, 10, 3);
   // 10 warm-up steps: V8 moves hot wasm functions from its baseline compiler (Liftoff) to TurboFan after some use.
