@@ -3,26 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matmul, type MatmulOptions } from '../../src/kernels/cpu/matmul.js';
 import type { FloatArray } from '../../src/kernels/types.js';
-
-/** A seeded generator of uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
-
-/** An array of n seeded random values of the requested element type. */
-function randomArray(n: number, seed: number, f64 = false): FloatArray {
-  const next = rng(seed);
-  const x = f64 ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = next();
-  return x;
-}
+import { randomArray, operandSizes as sizes } from './data.js';
 
 /** The naive reference in float64: C[t] = op(A[t])·op(B[t]), plus Σ|a||b| per element for the tolerance. */
 function reference(a: FloatArray, b: FloatArray, m: number, k: number, n: number, opts: MatmulOptions): { c: Float64Array; scale: Float64Array } {
@@ -66,14 +47,6 @@ function check(a: FloatArray, b: FloatArray, m: number, k: number, n: number, op
       assert.fail(`${what}: element ${i} is ${got[i]}, expected ${c[i]} (error ${err}, allowed ${rtol * scale[i]})`);
     }
   }
-}
-
-/** Storage lengths of A and B for a product (with batch and strides) so every accessed element exists. */
-function sizes(m: number, k: number, n: number, opts: MatmulOptions): [number, number] {
-  const batch = opts.batch ?? 1;
-  const sa = opts.strideA ?? m * k;
-  const sb = opts.strideB ?? k * n;
-  return [(batch - 1) * sa + m * k, (batch - 1) * sb + k * n];
 }
 
 const SHAPES: [number, number, number][] = [

@@ -6,39 +6,11 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { matmul as cpuMatmul, type MatmulOptions } from '../../src/kernels/cpu/matmul.js';
 import { wasmBackend, wasmFeatures, wasmMatmul, type WasmVariant } from '../../src/kernels/wasm/index.js';
-import type { FloatArray } from '../../src/kernels/types.js';
+import { randomArray, operandSizes as sizes } from './data.js';
 
 const features = wasmFeatures();
 if (!features.relaxedSimd) setFlagsFromString('--experimental-wasm-relaxed-simd');
 const variants: WasmVariant[] = ['simd', 'relaxed'];
-
-/** A seeded generator of uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
-
-/** An array of n seeded random values of the requested element type. */
-function randomArray(n: number, seed: number, f64 = false): FloatArray {
-  const next = rng(seed);
-  const x = f64 ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = next();
-  return x;
-}
-
-/** Storage lengths of A and B for a product (with batch and strides) so every accessed element exists. */
-function sizes(m: number, k: number, n: number, opts: MatmulOptions): [number, number] {
-  const batch = opts.batch ?? 1;
-  const sa = opts.strideA ?? m * k;
-  const sb = opts.strideB ?? k * n;
-  return [(batch - 1) * sa + m * k, (batch - 1) * sb + k * n];
-}
 
 /**
  * Asserts the wasm product equals the cpu kernel within the float32 rounding bound of a k-term

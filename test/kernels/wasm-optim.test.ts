@@ -6,22 +6,11 @@ import { setFlagsFromString } from 'node:v8';
 import * as cpu from '../../src/kernels/cpu/optim.js';
 import { wasmBackend, wasmFeatures, wasmOptimKernels, type WasmVariant } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
+import { rng } from './data.js';
 
 if (!wasmFeatures().relaxedSimd) setFlagsFromString('--experimental-wasm-relaxed-simd');
 const variants: WasmVariant[] = ['simd', 'relaxed'];
 const LENGTHS = [1, 2, 7, 1000, 4099];
-
-/** A seeded generator of uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
 
 /** n seeded values in [lo, lo + 2·scale); float64 on request. */
 function randomArray(n: number, seed: number, scale = 1, lo = -scale, f64 = false): FloatArray {

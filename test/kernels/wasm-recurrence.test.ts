@@ -10,18 +10,7 @@ import {
 } from '../../src/kernels/cpu/recurrence.js';
 import { wasmBackend, wasmRecurrenceStep, wasmRecurrenceStepGrad } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
-
-/** A seeded generator of uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
+import { rng } from './data.js';
 
 /** n seeded values in [-scale, scale), float32 or float64. */
 function randomArray(n: number, next: () => number, scale: number, f64: boolean): FloatArray {
