@@ -15,14 +15,14 @@ import { Module, registerModuleType, intOpt, numOpt, type ModuleConfig } from '.
 import { Linear } from '../nn/layers.js';
 import { sequenceCrossEntropy } from '../losses/sequence.js';
 import { Embedding } from '../nn/embedding.js';
-import { RNN, LSTM, GRU } from '../nn/rnn.js';
+import { makeRecurrent, runRecurrent, type CellType, type Recurrent } from './seq-parts.js';
 import { CharVocab } from '../data/text.js';
 import { sampleLogits } from '../ops/sample.js';
 
-/** The recurrent layer of a CharRNN. */
-export type CharRNNCell = 'lstm' | 'gru' | 'rnn';
+/** The recurrent layer of a CharRNN: the sequence models' cell types. */
+export type CharRNNCell = CellType;
 
-/** The cell names, for configs and errors. */
+/** The cell names, for configs and errors (the default, 'lstm', first). */
 export const CHAR_RNN_CELLS: readonly CharRNNCell[] = Object.freeze(['lstm', 'gru', 'rnn']);
 
 /** Options of CharRNN. */
@@ -62,7 +62,7 @@ export class CharRNN extends Module<[x: Tensor, state?: CharRNNState | null], [T
   readonly numLayers: number;
   readonly dropout: number;
   readonly embedding: Embedding;
-  readonly rnn: RNN | LSTM | GRU;
+  readonly rnn: Recurrent;
   readonly head: Linear;
 
   constructor(vocab: CharVocab | string, options: CharRNNOptions = {}) {
@@ -81,10 +81,7 @@ export class CharRNN extends Module<[x: Tensor, state?: CharRNNState | null], [T
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new ConfigError(`CharRNN: dropout must be in [0, 1), got ${String(this.dropout)}`);
     const v = this.vocab.size;
     this.embedding = new Embedding(v, this.embeddingDim);
-    const rnnOptions = { numLayers: this.numLayers, dropout: this.dropout };
-    this.rnn = this.cell === 'lstm' ? new LSTM(this.embeddingDim, this.hiddenSize, rnnOptions)
-      : this.cell === 'gru' ? new GRU(this.embeddingDim, this.hiddenSize, rnnOptions)
-        : new RNN(this.embeddingDim, this.hiddenSize, rnnOptions);
+    this.rnn = makeRecurrent(this.cell, this.embeddingDim, this.hiddenSize, { numLayers: this.numLayers, dropout: this.dropout });
     this.head = new Linear(this.hiddenSize, v);
   }
 
@@ -93,10 +90,7 @@ export class CharRNN extends Module<[x: Tensor, state?: CharRNNState | null], [T
     if (!(x instanceof Tensor) || x.ndim !== 2) throw new ShapeError(`CharRNN: input must be character indices [N, T], got ${x instanceof Tensor ? fmtShape(x.shape) : String(x)}`);
     this.checkState(state, x.shape[0]);
     const e = this.embedding.call(x); // [N, T, E]
-    let out: Tensor;
-    let next: CharRNNState;
-    if (this.rnn instanceof LSTM) [out, next] = this.rnn.call(e, state as [Tensor, Tensor] | null);
-    else [out, next] = this.rnn.call(e, state as Tensor | null);
+    const [out, next] = runRecurrent(this.rnn, e, state);
     return [this.head.call(out), next];
   }
 
