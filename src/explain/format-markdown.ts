@@ -7,7 +7,7 @@ function cell(s: string): string {
 
 function markdownTable(t: DocTable): string[] {
   const row = (cells: readonly string[]): string => `| ${cells.map(cell).join(' | ')} |`;
-  return [`*${cell(t.caption)}*`, '', row(t.header), `|${t.header.map(() => ' ---: |').join('')}`, ...t.rows.map(row), ''];
+  return [`*${cell(t.caption)}*`, '', row(t.header), `|${t.header.map((_, i) => (i === 0 ? ' :--- |' : ' ---: |')).join('')}`, ...t.rows.map(row), ''];
 }
 
 /** The whole document as Markdown. */
