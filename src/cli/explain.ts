@@ -15,6 +15,7 @@ import { isLossName, lossByName } from '../losses/index.js';
 import { explain, formatExplain, explainPreset, drawGraph, EXPLAIN_PRESETS, type ExplainFormat } from '../explain/index.js';
 import { EXPLAIN_LOSSES } from '../explain/loss-formulas.js';
 import { targetBatch } from '../explain/inputs.js';
+import { planLayers } from '../explain/plan.js';
 import { checkSavedMetadata } from './saved.js';
 import { shapeInputs } from './input-shape.js';
 import type { ExplainLoss } from '../explain/types.js';
@@ -66,9 +67,10 @@ function presetSource(flags: ExplainFlags): Source {
   return { model: p.model, x, target, loss: flags.loss ?? p.loss, title };
 }
 
-function modelSource(path: string, flags: ExplainFlags): Source {
+function modelSource(path: string, flags: ExplainFlags, check: (model: Module) => void): Source {
   if (flags.input === undefined || flags.target === undefined) throw new ConfigError('--model needs --input (the inputs, e.g. "[[0, 1]]") and --target (the desired outputs, or class indices)');
   const { model, metadata } = loadModule(path);
+  check(model);
   const config = checkSavedMetadata(metadata, path);
   let x: Tensor = tensor(jsonFlag('--input', flags.input));
   if (x.ndim <= 1) x = x.ndim === 0 ? new Tensor(x.data, [1, 1]) : new Tensor(x.data, [1, x.size]);
@@ -78,9 +80,10 @@ function modelSource(path: string, flags: ExplainFlags): Source {
   return { model, x, target: jsonFlag('--target', flags.target), loss, title: `explain ${path}` };
 }
 
-function source(flags: ExplainFlags): Source {
+/** The network to explain or draw; `check` vets a loaded model before its inputs are shaped. */
+function source(flags: ExplainFlags, check: (model: Module) => void = () => undefined): Source {
   if (flags.preset !== undefined && flags.model !== undefined) throw new ConfigError('use either --preset or --model, not both');
-  return flags.model !== undefined ? modelSource(flags.model, flags) : presetSource(flags);
+  return flags.model !== undefined ? modelSource(flags.model, flags, check) : presetSource(flags);
 }
 
 /** Prints `text`, or writes it atomically to --out and says so on stderr. */
@@ -102,7 +105,7 @@ function emit(text: string, flags: ExplainFlags, io: CliIO): void {
 export function explainCommand(flags: ExplainFlags, io: CliIO): number {
   const format = (flags.format ?? 'table') as ExplainFormat;
   if (!['table', 'markdown', 'html'].includes(format)) throw new ConfigError(`--format: unknown format '${format}' (known: table, markdown, html)`);
-  const s = source(flags);
+  const s = source(flags, (model) => planLayers(model));
   if (!(EXPLAIN_LOSSES as readonly string[]).includes(s.loss)) throw new ConfigError(`--loss: explain knows the gradient formula of ${EXPLAIN_LOSSES.join(', ')}, not '${s.loss}'`);
   const record = explain(s.model, s.x, s.target, { loss: s.loss as ExplainLoss });
   emit(formatExplain(record, format, s.title), flags, io);
