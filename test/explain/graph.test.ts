@@ -31,7 +31,7 @@ function parseDot(dot: string): { nodes: Map<string, string>; edges: string[] } 
 test('drawGraph DOT: a 2-layer net names every op and leaf once, with exactly the edges of the computation', () => {
   const { loss, model, x, d } = twoLayerLoss();
   const dot = drawGraph(loss, { format: 'dot', model, names: { x, d } });
-  assert.match(dot, /^digraph autograd \{\n  rankdir=LR;/);
+  assert.match(dot, /^digraph autograd \{\n {2}rankdir=LR;/);
   const { nodes, edges } = parseDot(dot);
   assert.deepEqual([...nodes.values()].sort(), [
     '0.bias[4]', '0.weight[4, 3]', '2.bias[1]', '2.weight[1, 4]', 'd[5, 1]',
