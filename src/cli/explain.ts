@@ -106,7 +106,7 @@ export function explainCommand(flags: ExplainFlags, io: CliIO): number {
   const format = (flags.format ?? 'table') as ExplainFormat;
   if (!['table', 'markdown', 'html'].includes(format)) throw new ConfigError(`--format: unknown format '${format}' (known: table, markdown, html)`);
   const s = source(flags, (model) => planLayers(model));
-  if (!(EXPLAIN_LOSSES as readonly string[]).includes(s.loss)) throw new ConfigError(`--loss: explain knows the gradient formula of ${EXPLAIN_LOSSES.join(', ')}, not '${s.loss}'`);
+  if (!(EXPLAIN_LOSSES as readonly string[]).includes(s.loss)) throw new ConfigError(`${flags.loss === undefined ? 'the model\'s training loss' : '--loss'}: explain knows the gradient formula of ${EXPLAIN_LOSSES.join(', ')}, not '${s.loss}'${flags.loss === undefined ? ' (choose one with --loss)' : ''}`);
   const record = explain(s.model, s.x, s.target, { loss: s.loss as ExplainLoss });
   emit(formatExplain(record, format, s.title), flags, io);
   const bad = record.checks.filter((c) => !c.ok);

@@ -528,7 +528,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--model <model>', 'a saved model (Linear layers and elementwise activations) instead of a preset; needs --input and --target')
     .option('--input <json>', 'the input: a number or nested lists such as "[[0.5, 1]]" (one row per sample), or a .json file')
     .option('--target <json>', 'the desired output (rows), or class indices for crossEntropy')
-    .option('--loss <name>', 'l2 (½‖y − d‖², default), mse, crossEntropy (on logits) or binaryCrossEntropy; default the preset\'s or the model\'s training loss')
+    .option('--loss <name>', 'l2 (½‖y − d‖²), mse, crossEntropy (on logits) or binaryCrossEntropy (default: the preset\'s, or the saved model\'s training loss, else l2)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown', 'html']).default('table'))
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .action((flags: ExplainFlags) => { code = explainCommand(flags, io); });
