@@ -101,11 +101,22 @@ function emit(text: string, flags: ExplainFlags, io: CliIO): void {
   io.err(`wrote ${flags.out}`);
 }
 
+/** Widest layer the CLI writes out: each weight is a table cell, and a 784-input layer is no reading. */
+const MAX_FEATURES = 64;
+
+/** Refuses a model explain cannot take apart, or one too wide to print. */
+function checkSmall(model: Module): void {
+  for (const { name, linear } of planLayers(model).layers) {
+    const widest = Math.max(linear.inFeatures, linear.outFeatures);
+    if (widest > MAX_FEATURES) throw new ConfigError(`explain writes out small networks: layer '${name}' is Linear(${linear.inFeatures}→${linear.outFeatures}), more than ${MAX_FEATURES} neurons on a side (the library's explain() takes it; print parts of its record yourself)`);
+  }
+}
+
 /** `backprop explain`: prints the written-out back-propagation; exit 1 if a formula disagrees with autograd. */
 export function explainCommand(flags: ExplainFlags, io: CliIO): number {
   const format = (flags.format ?? 'table') as ExplainFormat;
   if (!['table', 'markdown', 'html'].includes(format)) throw new ConfigError(`--format: unknown format '${format}' (known: table, markdown, html)`);
-  const s = source(flags, (model) => planLayers(model));
+  const s = source(flags, checkSmall);
   if (!(EXPLAIN_LOSSES as readonly string[]).includes(s.loss)) throw new ConfigError(`${flags.loss === undefined ? 'the model\'s training loss' : '--loss'}: explain knows the gradient formula of ${EXPLAIN_LOSSES.join(', ')}, not '${s.loss}'${flags.loss === undefined ? ' (choose one with --loss)' : ''}`);
   const record = explain(s.model, s.x, s.target, { loss: s.loss as ExplainLoss });
   emit(formatExplain(record, format, s.title), flags, io);

@@ -26,6 +26,8 @@ interface Placed {
   y: number;
   readonly w: number;
   readonly h: number;
+  /** The right edge of its column, where its outgoing arrows leave (clear of wider boxes beside it). */
+  right: number;
 }
 
 /** Boxes with sizes and positions: columns by depth, each as wide as its widest box. */
@@ -34,7 +36,7 @@ function layout(boxes: readonly GraphBox[]): { placed: Map<string, Placed>; widt
   for (const box of boxes) {
     const lines = boxLines(box);
     const w = Math.ceil(Math.max(...lines.map((l) => [...l].length)) * CHAR_W + 2 * PAD);
-    (columns[box.depth] ??= []).push({ box, lines, x: 0, y: 0, w, h: lines.length * LINE_H + 2 * PAD - 4 });
+    (columns[box.depth] ??= []).push({ box, lines, x: 0, y: 0, w, h: lines.length * LINE_H + 2 * PAD - 4, right: 0 });
   }
   const placed = new Map<string, Placed>();
   let x = MARGIN;
@@ -49,7 +51,9 @@ function layout(boxes: readonly GraphBox[]): { placed: Map<string, Placed>; widt
       placed.set(p.box.id, p);
     }
     height = Math.max(height, y - GAP_Y + MARGIN);
-    x += Math.max(...col.map((p) => p.w)) + GAP_X;
+    const colWidth = Math.max(...col.map((p) => p.w));
+    for (const p of col) p.right = x + colWidth;
+    x += colWidth + GAP_X;
   }
   return { placed, width: x - GAP_X + MARGIN, height };
 }
@@ -60,12 +64,12 @@ function boxSvg(p: Placed): string {
 }
 
 function edgeSvg(from: Placed, to: Placed): string {
-  const x1 = from.x + from.w;
   const y1 = from.y + from.h / 2;
+  const x1 = from.right;
   const x2 = to.x;
   const y2 = to.y + to.h / 2;
   const mid = (x1 + x2) / 2;
-  return `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2 - 2},${y2}" fill="none" stroke="#777" marker-end="url(#arrow)"/>`;
+  return `<path d="M${from.x + from.w},${y1} H${x1} C${mid},${y1} ${mid},${y2} ${x2 - 2},${y2}" fill="none" stroke="#777" marker-end="url(#arrow)"/>`;
 }
 
 /** The boxes drawn as an SVG document. */

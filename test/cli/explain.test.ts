@@ -55,6 +55,10 @@ test('backprop explain refuses a convolutional model naming the layer, and bad f
   const conv = cli('explain', '--model', join(dir, 'conv'), '--input', '[[[1, 2, 3, 4, 5, 6]]]', '--target', '[[1]]');
   assert.equal(conv.code, 2);
   assert.match(conv.err, /cannot explain layer '0' \(Conv1d\)/);
+  saveModule(mlp([100, 2]), join(dir, 'wide'));
+  const wide = cli('explain', '--model', join(dir, 'wide'), '--input', JSON.stringify([Array(100).fill(0)]), '--target', '[[0, 1]]');
+  assert.equal(wide.code, 2);
+  assert.match(wide.err, /layer '0' is Linear\(100→2\), more than 64 neurons/);
   const cases: [string[], RegExp][] = [
     [['explain', '--preset', 'xor'], /unknown preset 'xor' \(known: lecture, softmax-regression\)/],
     [['explain', '--model', join(dir, 'conv')], /--model needs --input/],
