@@ -28,7 +28,7 @@ export function explainLecture(x = 2, print: (line: string) => void = console.lo
   const text = formatExplain(record, 'table', `The lecture's example at x = ${x}`);
   const dEdw = record.layers[0].dDivDW[1][0];
   print(text);
-  print(`∂E/∂w for the weight connecting x and y2 = δ⁽1⁾₂ · x = ${dEdw.toPrecision(6)}`);
+  print(`∂E/∂w for the weight connecting x and y2 = δ⁽¹⁾₂ · x = ${dEdw.toPrecision(6)}`);
   return { text, dEdw, allChecksAgree: record.checks.every((c) => c.ok) };
 }
 

@@ -2,6 +2,7 @@
  * Cross-checks of explain(): every gradient autograd gave is recomputed from the lecture's
  * formulas (in float64, from the recorded forward values and weights) and compared.
  */
+import { sup } from './notation.js';
 import type { ExplainCheck, ExplainLayer, Matrix } from './types.js';
 import { columnSums, compare, matmul, transpose, zipWith } from './matrix.js';
 
@@ -14,14 +15,14 @@ function check(what: string, autograd: Matrix, formula: Matrix, tolerance: numbe
 export function layerChecks(layer: ExplainLayer, below: Matrix, dDivDBelow: Matrix, tolerance: number): ExplainCheck[] {
   const k = layer.k;
   const out: ExplainCheck[] = [];
-  out.push(check(`∂Div/∂z⁽${k}⁾ = f′(z⁽${k}⁾) ⊙ ∂Div/∂y⁽${k}⁾`, layer.dDivDz, zipWith(layer.fPrime, layer.dDivDy, (a, b) => a * b), tolerance));
-  out.push(check(`∂Div/∂W⁽${k}⁾ = δ⁽${k}⁾ y⁽${k - 1}⁾ᵀ (summed over the batch)`, layer.dDivDW, matmul(transpose(layer.dDivDz), below), tolerance));
-  if (layer.dDivDb) out.push(check(`∂Div/∂b⁽${k}⁾ = δ⁽${k}⁾ (summed over the batch)`, [layer.dDivDb], [columnSums(layer.dDivDz)], tolerance));
-  out.push(check(`∂Div/∂y⁽${k - 1}⁾ = W⁽${k}⁾ᵀ δ⁽${k}⁾`, dDivDBelow, matmul(layer.dDivDz, layer.weight), tolerance));
+  out.push(check(`∂Div/∂z⁽${sup(k)}⁾ = f′(z⁽${sup(k)}⁾) ⊙ ∂Div/∂y⁽${sup(k)}⁾`, layer.dDivDz, zipWith(layer.fPrime, layer.dDivDy, (a, b) => a * b), tolerance));
+  out.push(check(`∂Div/∂W⁽${sup(k)}⁾ = δ⁽${sup(k)}⁾ y⁽${sup(k - 1)}⁾ᵀ (summed over the batch)`, layer.dDivDW, matmul(transpose(layer.dDivDz), below), tolerance));
+  if (layer.dDivDb) out.push(check(`∂Div/∂b⁽${sup(k)}⁾ = δ⁽${sup(k)}⁾ (summed over the batch)`, [layer.dDivDb], [columnSums(layer.dDivDz)], tolerance));
+  out.push(check(`∂Div/∂y⁽${sup(k - 1)}⁾ = W⁽${sup(k)}⁾ᵀ δ⁽${sup(k)}⁾`, dDivDBelow, matmul(layer.dDivDz, layer.weight), tolerance));
   return out;
 }
 
 /** The check of the output gradient against the divergence's closed form. */
 export function outputCheck(k: number, gradient: string, autograd: Matrix, formula: Matrix, tolerance: number): ExplainCheck {
-  return check(`∂Div/∂y⁽${k}⁾: ${gradient}`, autograd, formula, tolerance);
+  return check(`∂Div/∂y⁽${sup(k)}⁾: ${gradient}`, autograd, formula, tolerance);
 }

@@ -3,6 +3,7 @@
  * from an ExplainRecord and then rendered as a terminal table, Markdown or HTML. The numbers are
  * printed with 6 significant digits.
  */
+import { sup } from './notation.js';
 import type { ExplainLayer, ExplainRecord, Matrix } from './types.js';
 
 /** A table: an optional caption, a header row and rows of cells. */
@@ -61,18 +62,18 @@ function weightTable(caption: string, w: Matrix, b: number[] | null, wName: stri
 function forwardLayer(l: ExplainLayer, m: number): (DocTable | DocText)[] {
   const k = l.k;
   return [
-    text(`Layer ${k} (module '${l.name}'): Linear(${l.inFeatures}→${l.outFeatures}) then ${l.activation}: z⁽${k}⁾ = W⁽${k}⁾ y⁽${k - 1}⁾ + b⁽${k}⁾, y⁽${k}⁾ = f(z⁽${k}⁾)`),
-    weightTable(`W⁽${k}⁾ and b⁽${k}⁾`, l.weight, l.bias, 'W', 'b'),
-    neuronTable(`z⁽${k}⁾ and y⁽${k}⁾`, [[`z⁽${k}⁾`, l.z], [`y⁽${k}⁾`, l.y]], m),
+    text(`Layer ${k} (module '${l.name}'): Linear(${l.inFeatures}→${l.outFeatures}) then ${l.activation}: z⁽${sup(k)}⁾ = W⁽${sup(k)}⁾ y⁽${sup(k - 1)}⁾ + b⁽${sup(k)}⁾, y⁽${sup(k)}⁾ = f(z⁽${sup(k)}⁾)`),
+    weightTable(`W⁽${sup(k)}⁾ and b⁽${sup(k)}⁾`, l.weight, l.bias, 'W', 'b'),
+    neuronTable(`z⁽${sup(k)}⁾ and y⁽${sup(k)}⁾`, [[`z⁽${sup(k)}⁾`, l.z], [`y⁽${sup(k)}⁾`, l.y]], m),
   ];
 }
 
 function backwardLayer(l: ExplainLayer, m: number, below: string): (DocTable | DocText)[] {
   const k = l.k;
   return [
-    text(`Layer ${k} (${l.activation}, f′(z) = ${l.derivative}): δ⁽${k}⁾ = ∂Div/∂z⁽${k}⁾ = f′(z⁽${k}⁾) ⊙ ∂Div/∂y⁽${k}⁾`),
-    neuronTable(`∂Div/∂y⁽${k}⁾, f′(z⁽${k}⁾) and δ⁽${k}⁾`, [[`∂Div/∂y⁽${k}⁾`, l.dDivDy], [`f′(z⁽${k}⁾)`, l.fPrime], [`∂Div/∂z⁽${k}⁾`, l.dDivDz]], m),
-    weightTable(`∂Div/∂W⁽${k}⁾ = δ⁽${k}⁾ ${below}ᵀ${m > 1 ? ' (summed over the batch)' : ''} and ∂Div/∂b⁽${k}⁾ = δ⁽${k}⁾`, l.dDivDW, l.dDivDb, '∂Div/∂W', '∂Div/∂b'),
+    text(`Layer ${k} (${l.activation}, f′(z) = ${l.derivative}): δ⁽${sup(k)}⁾ = ∂Div/∂z⁽${sup(k)}⁾ = f′(z⁽${sup(k)}⁾) ⊙ ∂Div/∂y⁽${sup(k)}⁾`),
+    neuronTable(`∂Div/∂y⁽${sup(k)}⁾, f′(z⁽${sup(k)}⁾) and δ⁽${sup(k)}⁾`, [[`∂Div/∂y⁽${sup(k)}⁾`, l.dDivDy], [`f′(z⁽${sup(k)}⁾)`, l.fPrime], [`∂Div/∂z⁽${sup(k)}⁾`, l.dDivDz]], m),
+    weightTable(`∂Div/∂W⁽${sup(k)}⁾ = δ⁽${sup(k)}⁾ ${below}ᵀ${m > 1 ? ' (summed over the batch)' : ''} and ∂Div/∂b⁽${sup(k)}⁾ = δ⁽${sup(k)}⁾`, l.dDivDW, l.dDivDb, '∂Div/∂W', '∂Div/∂b'),
   ];
 }
 
@@ -88,12 +89,12 @@ export function explainDocument(r: ExplainRecord, title = 'Back-propagation, wri
   ];
   const lossBlocks: (DocTable | DocText)[] = [
     text(`${r.loss.formula} = ${formatNumber(r.loss.value)}`),
-    neuronTable(`output y⁽${top.k}⁾ and target d`, [[`y⁽${top.k}⁾`, top.y], ['d', r.target]], m),
+    neuronTable(`output y⁽${sup(top.k)}⁾ and target d`, [[`y⁽${sup(top.k)}⁾`, top.y], ['d', r.target]], m),
   ];
   const backward: (DocTable | DocText)[] = [
     text(`At the output: ${r.loss.gradient}.`),
-    ...[...r.layers].reverse().flatMap((l) => backwardLayer(l, m, `y⁽${l.k - 1}⁾`)),
-    text(`Layer 0: ∂Div/∂y⁽⁰⁾ = W⁽1⁾ᵀ δ⁽1⁾`),
+    ...[...r.layers].reverse().flatMap((l) => backwardLayer(l, m, `y⁽${sup(l.k - 1)}⁾`)),
+    text(`Layer 0: ∂Div/∂y⁽⁰⁾ = W⁽¹⁾ᵀ δ⁽¹⁾`),
     neuronTable('∂Div/∂x', [['∂Div/∂y⁽⁰⁾', r.dDivDInput]], m),
   ];
   const checks: DocTable = {

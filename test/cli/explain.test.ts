@@ -45,7 +45,7 @@ test('backprop explain --model: a saved mlp with --input and --target gives the 
   assert.equal(r.code, 0, r.err);
   const rec = explain(model, [[0.5, -1], [1, 2]], [[1], [0]], { loss: 'binaryCrossEntropy' });
   const w = rec.layers[1].dDivDW[0][2];
-  assert.ok(r.out.includes(String(Number(w.toPrecision(6)))), `∂Div/∂W⁽2⁾[1,3] = ${w} printed`);
+  assert.ok(r.out.includes(String(Number(w.toPrecision(6)))), `∂Div/∂W⁽²⁾[1,3] = ${w} printed`);
   assert.match(r.out, /sample {2}neuron/);
 });
 
