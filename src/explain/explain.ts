@@ -81,17 +81,26 @@ function layerRecord(k: number, layer: PlannedLayer, c: Required<Captured>, m: n
   };
 }
 
-/** Runs fn with the model in eval mode and its parameters' gradients cleared, then restores both. */
+/**
+ * Runs fn with the model in eval mode and every parameter requiring a fresh gradient (frozen ones
+ * too, so each layer's ∂Div/∂W is there to show), then restores modes, flags and gradients.
+ */
 function withCleanModel<T>(model: AnyModule, fn: () => T): T {
   const params = model.parameters();
-  const grads = params.map((p) => p.grad);
+  const saved = params.map((p) => ({ grad: p.grad, requiresGrad: p.requiresGrad }));
   const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
   model.eval();
-  for (const p of params) p.grad = null;
+  for (const p of params) {
+    p.grad = null;
+    p.requiresGrad = true;
+  }
   try {
     return setGradEnabled(true, fn);
   } finally {
-    params.forEach((p, i) => (p.grad = grads[i]));
+    params.forEach((p, i) => {
+      p.grad = saved[i].grad;
+      p.requiresGrad = saved[i].requiresGrad;
+    });
     for (const [m, t] of modes) m.training = t;
   }
 }

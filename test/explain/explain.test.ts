@@ -72,6 +72,13 @@ test('explain: binary cross-entropy on an mlp with a sigmoid output agrees with 
     assert.equal(p.grad, null, 'no gradient left behind');
     assert.deepEqual(p.data, before[i]);
   });
+  // A frozen first layer still shows its gradients, and stays frozen.
+  const frozen = model.parameters().slice(0, 2);
+  for (const p of frozen) p.requiresGrad = false;
+  const again = explain(model, [[0, 1], [1, 0], [1, 1]], [[1], [1], [0]], { loss: 'binaryCrossEntropy' });
+  assert.ok(again.checks.every((c) => c.ok));
+  assert.deepEqual(again.layers[0].dDivDW, r.layers[0].dDivDW);
+  assert.ok(frozen.every((p) => p.requiresGrad === false && p.grad === null));
 });
 
 test('explain refuses what it cannot take apart, naming the layer', () => {
