@@ -40,6 +40,8 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { gradcheckCommand, type GradcheckFlags } from './gradcheck.js';
+import { GRADCHECK_PRESETS } from './gradcheck-presets.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -520,6 +522,23 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")
     .argument('[model]', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string | undefined) => { code = infoCommand(model, program.opts<{ backend?: string | true }>().backend !== undefined, io); });
+
+  program
+    .command('gradcheck')
+    .description('check back-propagation against finite differences (float64) per parameter tensor, on a saved model or a small preset; exit 1 if any tensor fails')
+    .option('--model <model>', 'saved model (folder, base path, or its .json/.safetensors file)')
+    .option('--preset <name>', `a small network: ${Object.keys(GRADCHECK_PRESETS).join(', ')} (default mlp)`)
+    .option('--batch <n>', 'samples in the random batch (default 2)', positiveInt('--batch'), 2)
+    .option('--tolerance <x>', 'largest worst relative error that passes (default 1e-5)', '1e-5')
+    .option('--eps <h>', 'finite-difference step (default 1e-6)')
+    .option('--elements <n>', "elements checked per parameter tensor, evenly spaced (default 64; 'all')")
+    .option('--input-shape <dims>', "one sample's input shape when the model does not record it, e.g. 1,28,28")
+    .option('--seed <n>', 'seed of the random batch (default 0)')
+    .option('--json', 'print the results as JSON')
+    .action((flags: GradcheckFlags) => {
+      if (flags.seed !== undefined) parseSeed(flags.seed);
+      code = gradcheckCommand(flags, io.out);
+    });
 
   try {
     program.parse(argv as string[], { from: 'user' });
