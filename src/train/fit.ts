@@ -21,6 +21,9 @@ import { NanGuard } from './callbacks/nan-guard.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
 import { ProgressLogger } from './callbacks/progress-logger.js';
 import { CheckpointSaver, checkCheckpointPath } from './callbacks/checkpoint.js';
+import { DiagnosticsCollector } from '../diagnostics/callback.js';
+import { withNonFiniteOp } from '../diagnostics/nan-op.js';
+import { resolveDiagnostics } from '../diagnostics/types.js';
 import type { BatchSource, Callback, EpochLogs, FitOptions, History, TrainStepFn, XY } from './types.js';
 
 export type * from './types.js';
@@ -66,13 +69,16 @@ export function fit<M extends AnyModule>(model: M, data: XY | BatchSource, optio
   const meter = new EpochMeter(metrics, threshold, params, options.stop?.gradNorm !== undefined);
   const run = new FitRun<M>({ model, options, loss, lossName, params, weights: decayedWeights(model), epochs, meter });
   const history = run.history;
-  const step: TrainStepFn<M> = options.trainStep ?? ((batch, ctx) => trainStep(ctx.model as unknown as Module, batch, ctx));
+  const baseStep: TrainStepFn<M> = options.trainStep ?? ((batch, ctx) => trainStep(ctx.model as unknown as Module, batch, ctx));
+  const diagnostics = resolveDiagnostics(options.diagnostics);
+  const step = diagnostics?.nanOp ? withNonFiniteOp(baseStep) : baseStep;
 
   const es = options.earlyStopping
     ? new EarlyStopping(options.earlyStopping, options.validationData ? 'valLoss' : 'loss', logKeys(options as FitOptions<AnyModule>))
     : undefined;
   const callbacks: Callback[] = [
     ...(options.nanGuard === false ? [] : [new NanGuard(options.nanGuard)]),
+    ...(diagnostics ? [new DiagnosticsCollector(diagnostics)] : []),
     new ProgressLogger(makeProgress(options.progress ?? 'auto')),
     ...(es ? [es] : []),
     ...(options.callbacks ?? []),
