@@ -40,6 +40,8 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { DiagnosticsPrinter, formatFirstNonFinite } from './diagnostics-line.js';
+import type { History } from '../train/types.js';
 import { gradcheckCommand, type GradcheckFlags } from './gradcheck.js';
 import { GRADCHECK_PRESETS } from './gradcheck-presets.js';
 
@@ -97,6 +99,7 @@ interface TrainFlags {
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
+  diagnostics?: boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -234,6 +237,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
+    ...(flags.diagnostics ? { diagnostics: true, callbacks: [new DiagnosticsPrinter(io.err)] } : {}),
   }));
   const seconds = (Date.now() - started) / 1000;
   const final = seq2seq ? evaluateSequences(model, test ?? train) : evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
@@ -242,10 +246,19 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   io.out(formatMetrics(which, final));
   const paths = saveModule(model, modelBase, jsonSafe({ config, [which]: final, seconds, stopReason: history.stopReason, ...extraMeta }) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
+  if (flags.diagnostics) saveDiagnostics(history, outDir, io);
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
   return history.stopReason === 'nonFinite' ? 1 : 0;
+}
+
+/** Writes the run's diagnostics to diagnostics.json (and says where, and which op first made a NaN/Inf). */
+function saveDiagnostics(history: History, outDir: string, io: CliIO): void {
+  const path = join(outDir, 'diagnostics.json');
+  writeFileAtomicSync(path, JSON.stringify(jsonSafe({ diagnostics: history.diagnostics ?? [], firstNonFinite: history.firstNonFinite ?? null }), null, 1));
+  if (history.firstNonFinite) io.out(formatFirstNonFinite(history.firstNonFinite));
+  io.out(`saved diagnostics: ${path} (${history.diagnostics?.length ?? 0} records)`);
 }
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */
@@ -494,6 +507,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
+    .option('--diagnostics', "per-epoch gradient norms per parameter, dead ReLUs, saturated sigmoid/tanh units and the first NaN/Inf op: printed per epoch, saved in diagnostics.json and history.json")
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')
