@@ -16,7 +16,7 @@ export function withNonFiniteOp<M extends AnyModule>(step: TrainStepFn<M>): Trai
     } catch (e) {
       if (!(e instanceof NonFiniteError)) throw e;
       (ctx.history as History).firstNonFinite = { op: e.op, scope: e.scope, phase: e.pass };
-      ctx.abort('nonFinite', `${e.message}; training stopped at step ${ctx.history.steps + 1} (epoch ${ctx.position.epoch + 1}). Try a smaller learning rate or gradient clipping.`);
+      ctx.abort('nonFinite', `${e.message}; training stopped at step ${ctx.history.steps + 1} (epoch ${ctx.position.epoch + 1}), before any update from that step`);
       return NaN;
     }
   };
