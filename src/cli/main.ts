@@ -542,7 +542,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .description('check back-propagation against finite differences (float64) per parameter tensor, on a saved model or a small preset; exit 1 if any tensor fails')
     .option('--model <model>', 'saved model (folder, base path, or its .json/.safetensors file)')
     .option('--preset <name>', `a small network: ${Object.keys(GRADCHECK_PRESETS).join(', ')} (default mlp)`)
-    .option('--batch <n>', 'samples in the random batch (default 2)', positiveInt('--batch'), 2)
+    .option('--batch <n>', 'samples in the random batch', positiveInt('--batch'), 2)
     .option('--tolerance <x>', 'largest worst relative error that passes (default 1e-5)', '1e-5')
     .option('--eps <h>', 'finite-difference step (default 1e-6)')
     .option('--elements <n>', "elements checked per parameter tensor, evenly spaced (default 64; 'all')")
