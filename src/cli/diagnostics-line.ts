@@ -1,8 +1,11 @@
 /**
  * `backprop train --diagnostics`: one compact line per diagnostics record (the weights' gradient
- * norms, dead ReLUs, saturated units), printed as the run goes, and the first NaN/Inf op at the end.
+ * norms, dead ReLUs, saturated units), printed as the run goes; the records saved in the run's
+ * folder as diagnostics.json, and the first NaN/Inf op named at the end.
  */
-import type { Callback, TrainContext } from '../train/types.js';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '../io/atomic.js';
+import type { Callback, History, TrainContext } from '../train/types.js';
 import type { DiagnosticsRecord, FirstNonFinite } from '../diagnostics/types.js';
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
@@ -37,4 +40,14 @@ export class DiagnosticsPrinter implements Callback {
     const all = ctx.history.diagnostics ?? [];
     for (; this.printed < all.length; this.printed++) this.print(formatDiagnostics(all[this.printed]));
   }
+}
+
+/** Writes the run's diagnostics to outDir/diagnostics.json and says where (and which op first made a NaN/Inf). */
+export function saveDiagnostics(history: History, outDir: string, print: (line: string) => void): void {
+  const path = join(outDir, 'diagnostics.json');
+  const body = { diagnostics: history.diagnostics ?? [], firstNonFinite: history.firstNonFinite ?? null };
+  // A diverged run's norms may be NaN/Infinity: written as strings, as the model metadata does.
+  writeFileAtomicSync(path, JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+  if (history.firstNonFinite) print(formatFirstNonFinite(history.firstNonFinite));
+  print(`saved diagnostics: ${path} (${history.diagnostics?.length ?? 0} records)`);
 }

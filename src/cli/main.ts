@@ -40,8 +40,7 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
-import { DiagnosticsPrinter, formatFirstNonFinite } from './diagnostics-line.js';
-import type { History } from '../train/types.js';
+import { DiagnosticsPrinter, saveDiagnostics } from './diagnostics-line.js';
 import { gradcheckCommand, type GradcheckFlags } from './gradcheck.js';
 import { GRADCHECK_PRESETS } from './gradcheck-presets.js';
 
@@ -246,19 +245,11 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   io.out(formatMetrics(which, final));
   const paths = saveModule(model, modelBase, jsonSafe({ config, [which]: final, seconds, stopReason: history.stopReason, ...extraMeta }) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
-  if (flags.diagnostics) saveDiagnostics(history, outDir, io);
+  if (flags.diagnostics) saveDiagnostics(history, outDir, io.out);
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
   return history.stopReason === 'nonFinite' ? 1 : 0;
-}
-
-/** Writes the run's diagnostics to diagnostics.json (and says where, and which op first made a NaN/Inf). */
-function saveDiagnostics(history: History, outDir: string, io: CliIO): void {
-  const path = join(outDir, 'diagnostics.json');
-  writeFileAtomicSync(path, JSON.stringify(jsonSafe({ diagnostics: history.diagnostics ?? [], firstNonFinite: history.firstNonFinite ?? null }), null, 1));
-  if (history.firstNonFinite) io.out(formatFirstNonFinite(history.firstNonFinite));
-  io.out(`saved diagnostics: ${path} (${history.diagnostics?.length ?? 0} records)`);
 }
 
 /** For class-index losses, the output layer must have a unit per class: checked before training. */

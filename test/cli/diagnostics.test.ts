@@ -45,3 +45,17 @@ test('train --diagnostics on a diverging run names the first op that overflowed 
   assert.deepEqual(saved.firstNonFinite, { op: 'pow', scope: '', phase: 'forward' });
   assert.ok(saved.diagnostics.length >= 1);
 });
+
+test('train --diagnostics on a character language model: gradient norms of its embedding, LSTM and head per epoch', () => {
+  const path = join(dir, 'lm.json');
+  writeFileSync(path, JSON.stringify({ data: { name: 'text', maxChars: 3000, seqLen: 32 }, model: { type: 'charRnn', hiddenSize: 16, embeddingDim: 8 }, schedule: null, epochs: 2, sample: { length: 10 } }));
+  const out = join(dir, 'lm');
+  const r = cli('train', '--config', path, '--progress', 'none', '--out', out, '--diagnostics');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err.split('\n').filter((l) => l.startsWith('diagnostics epoch')).length, 2);
+  const saved = JSON.parse(readFileSync(join(out, 'diagnostics.json'), 'utf8')) as { diagnostics: { gradNorms: Record<string, number> }[] };
+  assert.equal(saved.diagnostics.length, 2);
+  const names = Object.keys(saved.diagnostics[0].gradNorms);
+  assert.ok(names.includes('embedding.weight') && names.some((n) => n.startsWith('rnn.weight_hh')), names.join(', '));
+  for (const v of Object.values(saved.diagnostics[1].gradNorms)) assert.ok(Number.isFinite(v) && v > 0);
+});
