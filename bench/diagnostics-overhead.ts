@@ -3,7 +3,7 @@
  * on 2,048 random samples in batches of 32 (64 steps per epoch), 2 epochs per run, with
  * diagnostics off, with the cheap ones (gradient norms, dead ReLUs, saturation), and with all
  * (adding nanOp: debug mode scanning every op's output and gradient). Prints the median over 7
- * interleaved runs of the time per step and the overhead against off.
+ * interleaved runs of the CPU time per step and the overhead against off.
  *
  * Run: node --conditions=source --import tsx bench/diagnostics-overhead.ts
  */
@@ -16,13 +16,14 @@ const x = randn([N, 784]);
 const y = zeros([N]);
 for (let i = 0; i < N; i++) y.data[i] = randomInt(10);
 
-/** Milliseconds per step of one 2-epoch run. */
+/** CPU milliseconds per step of one 2-epoch run (CPU time, not wall time: less swayed by other processes sharing the cores). */
 function oneRun(activation: ActivationName, diagnostics: boolean | DiagnosticsOptions): number {
   manualSeed(2);
   const model = mlp([784, 128, 128, 10], { activation });
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   const h = fit(model, { x, y }, { loss: 'crossEntropy', optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs: 2, batchSize: 32, progress: 'none', diagnostics });
-  return (performance.now() - t0) / h.steps;
+  const used = process.cpuUsage(t0);
+  return (used.user + used.system) / 1000 / h.steps;
 }
 
 const variants: [string, boolean | DiagnosticsOptions][] = [
