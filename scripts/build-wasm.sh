@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds the WebAssembly kernels from src/kernels/wasm/*.c (gemm, optim, recurrence,
+# Rebuilds the WebAssembly kernels from src/kernels/wasm/*.c (every C file there: gemm, optim, recurrence,
 # elementwise) and the TypeScript module that embeds them (src/kernels/wasm/module.generated.ts,
 # base64). Both outputs are committed, so CI and users need no compiler. Needs clang + wasm-ld
 # (Debian: clang lld) and wabt (wasm2wat, wat2wasm).
@@ -18,7 +18,7 @@ trap 'rm -rf "$TMP"' EXIT
 # (v128.load offset=16) instead of separate i32.add, which V8 would issue as extra instructions.
 CFLAGS="--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror -ffp-contract=off -mllvm -disable-lsr"
 LDFLAGS="-Wl,--no-entry -Wl,--export=__heap_base -Wl,--initial-memory=4194304"
-SOURCES="$SRC/gemm.c $SRC/optim.c $SRC/recurrence.c $SRC/elementwise.c"
+SOURCES=$(ls $SRC/*.c)
 # The functions of gemm.c, the only place where v128.bitselect stands for the relaxed madd (other
 # files may use bitselect for its own sake: clang vectorises selects into it).
 GEMM_FUNCS='gemm_batch|gemm|gemv|macro_kernel|kernel|pack_a|pack_b|block_size|min_i'
