@@ -37,7 +37,13 @@ export class DiagnosticsCollector implements Callback {
   onTrainEnd(_history: History, ctx: TrainContext): void {
     // A run that stopped inside an epoch still reports that epoch's steps.
     if (this.settings.every === undefined) this.emit(ctx);
+    this.release();
+  }
+
+  /** Takes the activation hooks off the model (fit calls it however training ends; calling it again does nothing). */
+  release(): void {
     this.acts?.remove();
+    this.acts = null;
   }
 
   /** Appends the period's record and starts a new period. */

@@ -75,6 +75,16 @@ test('off (the default): no diagnostics, no hooks left on the model', () => {
   assert.equal(hooks.size, 0, 'the hooks are removed when fit ends');
 });
 
+test('the hooks come off the model when a callback throws out of fit', () => {
+  bp.manualSeed(0);
+  const model = bp.mlp([2, 3, 1], { activation: 'relu' });
+  const data = { x: bp.randn([4, 2]), y: bp.randn([4, 1]) };
+  const boom = { onBatchEnd: () => { throw new Error('boom'); } };
+  assert.throws(() => bp.fit(model, data, { ...quiet, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 1, diagnostics: true, callbacks: [boom] }), /boom/);
+  const hooks = (model.layers[1] as unknown as { hooks: { post: Map<number, unknown> } }).hooks.post;
+  assert.equal(hooks.size, 0);
+});
+
 test('nanOp: a log of a negative number is named (op log, forward, outside any module) and stops the run', () => {
   const model = new bp.Sequential(linear([[-1]], [0]));
   const data = { x: bp.tensor([[1], [2]]), y: bp.zeros([2, 1]) };
