@@ -16,7 +16,7 @@ import { Linear } from '../nn/layers.js';
 import { sequenceCrossEntropy } from '../losses/sequence.js';
 import { Embedding } from '../nn/embedding.js';
 import { makeRecurrent, runRecurrent, type CellType, type Recurrent } from './seq-parts.js';
-import { CharVocab } from '../data/text.js';
+import { CharVocab } from '../data/vocab.js';
 import { sampleLogits } from '../ops/sample.js';
 
 /** The recurrent layer of a CharRNN: the sequence models' cell types. */
