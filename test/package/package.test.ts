@@ -10,7 +10,8 @@ const SKIP = 77;
 
 test('package.json: ESM and CommonJS entries, types first, no devDependency needed by prepare', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, Record<string, string>>; scripts: Record<string, string>; files: string[] };
-  assert.deepEqual(Object.keys(pkg.exports['.']), ['source', 'types', 'import', 'require']);
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['source', 'browser', 'types', 'import', 'require']);
+  assert.deepEqual(pkg.exports['./browser'], { source: './src/browser.ts', types: './dist/browser.d.ts', default: './dist/browser.js' });
   assert.equal(pkg.exports['.'].require, './cjs/index.cjs');
   assert.equal(pkg.scripts.prepare, 'npm run build');
   assert.equal(pkg.scripts.build, 'node scripts/build.mjs');

@@ -11,8 +11,9 @@
  * Memory: the module imports its memory, declared shared (built with wasm-ld --shared-memory, see
  * scripts/build-wasm.sh), so that worker threads (pool.ts) can instantiate the same module on the
  * same memory. Views over a shared memory's buffer stay valid after it grows (they just do not see
- * the new pages; take `memory.buffer` again for those). Where shared memory is unavailable (a
- * browser page that is not cross-origin isolated: no SharedArrayBuffer), the same bytes are
+ * the new pages; take `memory.buffer` again for those). Where shared memory is unavailable or
+ * useless (a browser page that is not cross-origin isolated: no SharedArrayBuffer, and Chromium,
+ * which still creates shared memories there, refuses to post them to workers), the same bytes are
  * instantiated with the import's shared flag cleared (one byte patched in a copy) on an ordinary
  * memory: atomic instructions are valid on unshared memories, and the start function's only wait
  * happens when another thread is initialising, which cannot happen with one thread. So one build
@@ -98,7 +99,11 @@ export function instantiate(variant: WasmVariant, wantShared: boolean): WasmInst
   const bytes = moduleBytes(variant);
   const imp = memoryImport(bytes);
   let unshared = wantShared ? undefined : 'single thread asked for';
-  if (wantShared) {
+  // Chromium creates shared memories on pages that are not cross-origin isolated but cannot post
+  // them to workers there, so such a page gets the unshared (single-thread) instance too.
+  if (wantShared && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    unshared = 'the page is not cross-origin isolated (no COOP/COEP headers), so no worker could share the memory';
+  } else if (wantShared) {
     try {
       const memory = new WebAssembly.Memory({ initial: imp.initial, maximum: imp.maximum, shared: true });
       return finish(new WebAssembly.Module(bytes), memory, true);

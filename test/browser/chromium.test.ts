@@ -1,0 +1,130 @@
+// backprop in headless Chromium: dist/browser.js (run `npm run build` first) served over
+// 127.0.0.1 and loaded as ES modules through an import map, once with plain headers (not
+// cross-origin isolated: no SharedArrayBuffer, so the wasm backend runs one thread on unshared
+// memory) and once with COOP/COEP (isolated: shared memory). Each page checks the default backend,
+// matmul against hand-computed and triple-loop results, and a small MLP trained by fit under
+// 'wasm' and 'cpu'; the test compares those with each other, between the two pages and with Node.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import * as bp from '../../src/browser.js';
+import * as wasm from '../../src/kernels/wasm/instance.js';
+import { PREFER_FASTEST } from '../../src/kernels/select.js';
+// @ts-expect-error: plain JavaScript served to the page as is (no declaration file)
+import { runChecks } from './page/checks.mjs';
+import { startServer } from './server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH to run the browser tests)`;
+
+interface Run {
+  backend: string;
+  matmul: { small: number[][]; maxDiff: number };
+  mlp: { loss: number; accuracy: number; logits: number[] };
+}
+interface PageResult {
+  error?: string;
+  crossOriginIsolated: boolean | null;
+  sharedArrayBuffer: boolean;
+  defaultBackend: string;
+  backends: string[];
+  wasm: { variant: string; shared: boolean; unshared: string | null; threads: number; native: number };
+  runs: Record<'wasm' | 'cpu', Run>;
+}
+
+let browser: Browser | undefined;
+const pages: Partial<Record<'plain' | 'isolated', PageResult>> = {};
+
+/** Loads the test page from a server with or without COOP/COEP; fails on any console error or page error. */
+async function loadPage(isolated: boolean): Promise<PageResult> {
+  if (!browser) throw new Error('no browser');
+  const server = await startServer(isolated);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => (window as unknown as { __backpropResult?: unknown }).__backpropResult !== undefined, undefined, { timeout: 240_000 });
+    const result = await page.evaluate(() => (window as unknown as { __backpropResult: unknown }).__backpropResult) as PageResult;
+    assert.equal(result.error, undefined, result.error);
+    assert.deepEqual(problems, []);
+    return result;
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+/** The largest absolute difference between two equally long arrays. */
+function maxDiff(a: readonly number[], b: readonly number[]): number {
+  assert.equal(a.length, b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+}
+
+/** What every page must show, isolated or not. */
+function checkCommon(r: PageResult): void {
+  assert.equal(r.defaultBackend, PREFER_FASTEST ? 'wasm' : 'cpu', 'the default backend is the one select.ts picks');
+  assert.ok(r.backends.includes('wasm') && r.backends.includes('cpu'), `backends: ${r.backends.join(', ')}`);
+  assert.ok(r.wasm.native > 0, 'the wasm backend has native kernels');
+  for (const name of ['wasm', 'cpu'] as const) {
+    const run = r.runs[name];
+    assert.equal(run.backend, name);
+    assert.deepEqual(run.matmul.small, [[58, 64], [139, 154]]);
+    assert.equal(run.matmul.maxDiff, 0, `${name}: 65×47·47×33 integer matmul equals the triple loop`);
+    assert.ok(run.mlp.loss < 0.02, `${name}: final training loss ${run.mlp.loss} < 0.02`);
+    assert.equal(run.mlp.accuracy, 1, `${name}: training accuracy`);
+  }
+  // The wasm matmul sums in another order (and with fused multiply-adds in the relaxed build), so
+  // 40 epochs of Adam drift in the last float32 bits: logits within 1e-3 of cpu's.
+  const d = maxDiff(r.runs.wasm.mlp.logits, r.runs.cpu.mlp.logits);
+  assert.ok(d < 1e-3, `wasm vs cpu logits differ by ${d}`);
+}
+
+before(async () => {
+  if (SKIP) return;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('plain headers: not cross-origin isolated, the wasm backend runs on one thread with unshared memory', { skip: SKIP, timeout: 300_000 }, async () => {
+  const r = await loadPage(false);
+  pages.plain = r;
+  assert.equal(r.crossOriginIsolated, false);
+  assert.equal(r.sharedArrayBuffer, false);
+  assert.equal(r.wasm.shared, false);
+  assert.match(r.wasm.unshared ?? '', /not cross-origin isolated/);
+  assert.equal(r.wasm.threads, 1);
+  checkCommon(r);
+});
+
+test('COOP + COEP: cross-origin isolated, the wasm backend gets shared memory', { skip: SKIP, timeout: 300_000 }, async () => {
+  const r = await loadPage(true);
+  pages.isolated = r;
+  assert.equal(r.crossOriginIsolated, true);
+  assert.equal(r.sharedArrayBuffer, true);
+  assert.equal(r.wasm.shared, true);
+  assert.equal(r.wasm.unshared, null);
+  // Until the worker pool (src/kernels/wasm/pool.ts) lands, the backend reports one thread.
+  assert.equal(r.wasm.threads, existsSync('src/kernels/wasm/pool.ts') ? 2 : 1);
+  checkCommon(r);
+});
+
+test('the isolated and plain pages train to the same predictions, and cpu matches Node', { skip: SKIP, timeout: 300_000 }, () => {
+  const { plain, isolated } = pages;
+  assert.ok(plain && isolated, 'both pages ran');
+  assert.equal(plain.wasm.variant, isolated.wasm.variant);
+  assert.deepEqual(isolated.runs.cpu.mlp.logits, plain.runs.cpu.mlp.logits);
+  // One thread each way until the pool lands; with threads the split could reorder sums.
+  assert.ok(maxDiff(isolated.runs.wasm.mlp.logits, plain.runs.wasm.mlp.logits) < 1e-4);
+  const node = runChecks(bp, wasm) as PageResult;
+  // The cpu kernels are the same JavaScript on the same engine family (V8): the same numbers.
+  const d = maxDiff(plain.runs.cpu.mlp.logits, node.runs.cpu.mlp.logits);
+  assert.ok(d < 1e-5, `browser vs Node cpu logits differ by ${d}`);
+});
