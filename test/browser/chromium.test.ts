@@ -48,8 +48,8 @@ async function loadPage(isolated: boolean): Promise<PageResult> {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     await page.goto(`${server.origin}/`);
-    await page.waitForFunction(() => (window as unknown as { __backpropResult?: unknown }).__backpropResult !== undefined, undefined, { timeout: 240_000 });
-    const result = await page.evaluate(() => (window as unknown as { __backpropResult: unknown }).__backpropResult) as PageResult;
+    await page.waitForFunction(() => (globalThis as unknown as { __backpropResult?: unknown }).__backpropResult !== undefined, undefined, { timeout: 240_000 });
+    const result = await page.evaluate(() => (globalThis as unknown as { __backpropResult: unknown }).__backpropResult) as PageResult;
     assert.equal(result.error, undefined, result.error);
     assert.deepEqual(problems, []);
     return result;
