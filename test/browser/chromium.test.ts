@@ -65,8 +65,10 @@ function maxDiff(a: readonly number[], b: readonly number[]): number {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
-/** What every page must show, isolated or not. */
-function checkCommon(r: PageResult): void {
+/** What every page must show, isolated or not; `note` records the figures in the test output. */
+function checkCommon(r: PageResult, note: (line: string) => void): void {
+  const d0 = maxDiff(r.runs.wasm.mlp.logits, r.runs.cpu.mlp.logits);
+  note(`wasm ${r.wasm.variant}, shared ${r.wasm.shared}, threads ${r.wasm.threads}; MLP loss wasm ${r.runs.wasm.mlp.loss.toExponential(3)} cpu ${r.runs.cpu.mlp.loss.toExponential(3)}; logits wasm−cpu max ${d0.toExponential(2)}`);
   assert.equal(r.defaultBackend, PREFER_FASTEST ? 'wasm' : 'cpu', 'the default backend is the one select.ts picks');
   assert.ok(r.backends.includes('wasm') && r.backends.includes('cpu'), `backends: ${r.backends.join(', ')}`);
   assert.ok(r.wasm.native > 0, 'the wasm backend has native kernels');
@@ -79,9 +81,9 @@ function checkCommon(r: PageResult): void {
     assert.equal(run.mlp.accuracy, 1, `${name}: training accuracy`);
   }
   // The wasm matmul sums in another order (and with fused multiply-adds in the relaxed build), so
-  // 40 epochs of Adam drift in the last float32 bits: logits within 1e-3 of cpu's.
+  // 40 epochs of Adam drift in the last float32 bits: logits within 1e-4 of cpu's (measured: 3e-6).
   const d = maxDiff(r.runs.wasm.mlp.logits, r.runs.cpu.mlp.logits);
-  assert.ok(d < 1e-3, `wasm vs cpu logits differ by ${d}`);
+  assert.ok(d < 1e-4, `wasm vs cpu logits differ by ${d}`);
 }
 
 before(async () => {
@@ -93,7 +95,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('plain headers: not cross-origin isolated, the wasm backend runs on one thread with unshared memory', { skip: SKIP, timeout: 300_000 }, async () => {
+test('plain headers: not cross-origin isolated, the wasm backend runs on one thread with unshared memory', { skip: SKIP, timeout: 300_000 }, async (t) => {
   const r = await loadPage(false);
   pages.plain = r;
   assert.equal(r.crossOriginIsolated, false);
@@ -101,10 +103,10 @@ test('plain headers: not cross-origin isolated, the wasm backend runs on one thr
   assert.equal(r.wasm.shared, false);
   assert.match(r.wasm.unshared ?? '', /not cross-origin isolated/);
   assert.equal(r.wasm.threads, 1);
-  checkCommon(r);
+  checkCommon(r, (line) => t.diagnostic(line));
 });
 
-test('COOP + COEP: cross-origin isolated, the wasm backend gets shared memory', { skip: SKIP, timeout: 300_000 }, async () => {
+test('COOP + COEP: cross-origin isolated, the wasm backend gets shared memory', { skip: SKIP, timeout: 300_000 }, async (t) => {
   const r = await loadPage(true);
   pages.isolated = r;
   assert.equal(r.crossOriginIsolated, true);
@@ -113,10 +115,10 @@ test('COOP + COEP: cross-origin isolated, the wasm backend gets shared memory', 
   assert.equal(r.wasm.unshared, null);
   // Until the worker pool (src/kernels/wasm/pool.ts) lands, the backend reports one thread.
   assert.equal(r.wasm.threads, existsSync('src/kernels/wasm/pool.ts') ? 2 : 1);
-  checkCommon(r);
+  checkCommon(r, (line) => t.diagnostic(line));
 });
 
-test('the isolated and plain pages train to the same predictions, and cpu matches Node', { skip: SKIP, timeout: 300_000 }, () => {
+test('the isolated and plain pages train to the same predictions, and cpu matches Node', { skip: SKIP, timeout: 300_000 }, (t) => {
   const { plain, isolated } = pages;
   assert.ok(plain && isolated, 'both pages ran');
   assert.equal(plain.wasm.variant, isolated.wasm.variant);
@@ -126,5 +128,6 @@ test('the isolated and plain pages train to the same predictions, and cpu matche
   const node = runChecks(bp, wasm) as PageResult;
   // The cpu kernels are the same JavaScript on the same engine family (V8): the same numbers.
   const d = maxDiff(plain.runs.cpu.mlp.logits, node.runs.cpu.mlp.logits);
+  t.diagnostic(`cpu logits browser−Node max ${d.toExponential(2)}; wasm logits browser (${plain.wasm.variant}) − Node (${node.wasm.variant}) max ${maxDiff(plain.runs.wasm.mlp.logits, node.runs.wasm.mlp.logits).toExponential(2)}`);
   assert.ok(d < 1e-5, `browser vs Node cpu logits differ by ${d}`);
 });
