@@ -3,8 +3,10 @@
 // entry finds node:fs, so the check is not vacuous.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { emittedCode, importGraph } from './import-graph.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { importGraph, nodeGlobalUses } from './import-graph.js';
 
 /** Packages the browser graph may import (none today: everything is bundled in src/). */
 const BROWSER_SAFE_PACKAGES: readonly string[] = [];
@@ -17,10 +19,23 @@ test('src/browser.ts imports no node:* module and no Node-only package', () => {
   assert.deepEqual(bad.map((e) => `${e.specifier} ← ${e.chain.join(' ← ')}`), []);
 });
 
-test('no module of the browser graph uses process, Buffer, require or __dirname directly', () => {
-  const nodeGlobal = /(?<![\w.$])(process\s*\.|Buffer\b|require\s*\(|__dirname|__filename)/;
-  const hits = importGraph('src/browser.ts').files.filter((f) => nodeGlobal.test(emittedCode(resolve(f))));
-  assert.deepEqual(hits, []);
+test('no module of the browser graph reads process, Buffer, require or __dirname unguarded', () => {
+  const hits = importGraph('src/browser.ts').files.flatMap((f) => nodeGlobalUses(resolve(f)).map((h) => `${f}: ${h}`));
+  assert.deepEqual(hits, [], 'read them as globalThis.process?.… (or behind typeof) so a browser gets undefined');
+});
+
+test('the Node-global check sees a bare process.env and ignores guarded and quoted uses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-graph-'));
+  try {
+    const bad = join(dir, 'bad.ts');
+    writeFileSync(bad, "export const a = process.env.X;\nexport const b = Buffer.from('x');\n");
+    assert.deepEqual(nodeGlobalUses(bad), ['process at line 1', 'Buffer at line 2']);
+    const ok = join(dir, 'ok.ts');
+    writeFileSync(ok, "export const a = globalThis.process?.env;\nexport const b = typeof process;\nexport const c = `main(process.argv)`;\n");
+    assert.deepEqual(nodeGlobalUses(ok), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the walk sees node:fs and cli-progress in the Node entry (src/index.ts)', () => {

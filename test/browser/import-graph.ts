@@ -34,6 +34,37 @@ export function emittedCode(file: string): string {
   return js;
 }
 
+/** Node-only globals a browser module must not reference unguarded. */
+const NODE_GLOBALS = new Set(['process', 'Buffer', 'require', '__dirname', '__filename']);
+
+/**
+ * Where the emitted code of a file names a Node-only global as a free variable ("process at line 3").
+ * Property names (globalThis.process?.env), `typeof process` guards and text inside strings or
+ * templates (such as a worker's source) do not count.
+ */
+export function nodeGlobalUses(file: string): string[] {
+  const sf = ts.createSourceFile(file, emittedCode(file), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const hits: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text) && isFreeReference(node)) {
+      hits.push(`${node.text} at line ${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return hits;
+}
+
+/** Whether an identifier is read as a variable (not a property name, declaration, or typeof operand). */
+function isFreeReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p)) && p.name === id) return false;
+  if (ts.isTypeOfExpression(p)) return false;
+  return true;
+}
+
 /** The specifiers the emitted JavaScript of a TypeScript file imports. */
 export function runtimeImports(file: string): string[] {
   return ts.preProcessFile(emittedCode(file), true, true).importedFiles.map((f) => f.fileName);
