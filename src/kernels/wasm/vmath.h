@@ -1,0 +1,117 @@
+// Double-precision SIMD math (f64x2, two lanes) shared by the wasm kernels: e^x, log x, log1p,
+// expm1, σ and tanh, for float32 kernels that compute in double and round once to float32, as
+// the cpu kernels do with Math.exp/Math.log in float64.
+//
+// Accuracy (measured by test/kernels/wasm-vmath.test.ts against Math.*, in float64 ulps over
+// seeded and edge inputs): exp2d ≤ 2 ulp, log2d ≤ 2 ulp, log1p2d/expm12d ≤ 4 ulp, tanh2d ≤ 4 ulp
+// (absolute ≤ 2.3e-16 near the switch at |z| = 0.01), sig2d ≤ 3 ulp. A float32 result rounded
+// from these therefore equals the cpu kernel's or differs from it by one float32 rounding step
+// (when the exact value lies within a few double ulps of a float32 rounding boundary).
+#ifndef BACKPROP_VMATH_H
+#define BACKPROP_VMATH_H
+#include <wasm_simd128.h>
+
+// e^x, two lanes. x is clamped to [−708, 708] (e^708 ≈ 3e307 is already ∞ in float32 and
+// e^−708 is 0 there); NaN stays NaN. Range reduction x = k·ln2 + r, |r| ≤ ln2/2 (Cody–Waite: ln2
+// split so k·LN2_HI is exact), e^r by its Taylor series to r¹³ (truncation < 1e−17 relative), 2^k
+// built in the exponent bits: x·log2(e) + 1.5·2⁵² rounds to nearest and holds k in the low bits
+// of the double, so (bits + 1023) << 52 is 2^k.
+static inline v128_t exp2d(v128_t x) {
+  x = wasm_f64x2_min(wasm_f64x2_max(x, wasm_f64x2_splat(-708.0)), wasm_f64x2_splat(708.0));
+  const v128_t magic = wasm_f64x2_splat(6755399441055744.0);
+  v128_t shifted = wasm_f64x2_add(wasm_f64x2_mul(x, wasm_f64x2_splat(1.4426950408889634074)), magic);
+  v128_t k = wasm_f64x2_sub(shifted, magic);
+  v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(x, wasm_f64x2_mul(k, wasm_f64x2_splat(6.93147180369123816490e-01))),
+                            wasm_f64x2_mul(k, wasm_f64x2_splat(1.90821492927058770002e-10)));
+  static const double c[] = {
+    1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
+    1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0,
+  };
+  v128_t p = wasm_f64x2_splat(c[0]);
+  for (int i = 1; i < 14; i++) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(c[i]));
+  v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(shifted, wasm_i64x2_splat(1023)), 52);
+  return wasm_f64x2_mul(p, scale);
+}
+
+// log x, two lanes, for normal doubles (every float32 is one): x = m·2^e with m in [√½, √2),
+// log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172, by its series to s²³ (truncation < 1e−18
+// relative), plus e·ln2 (split, e·LN2_HI exact). x = 0 gives −∞, x < 0 NaN, +∞ stays +∞, NaN NaN.
+static inline v128_t log2d(v128_t x) {
+  v128_t e = wasm_i64x2_sub(wasm_u64x2_shr(x, 52), wasm_i64x2_splat(1023));
+  v128_t m = wasm_v128_or(wasm_v128_and(x, wasm_i64x2_splat(0x000FFFFFFFFFFFFFLL)), wasm_i64x2_splat(0x3FF0000000000000LL));
+  v128_t big = wasm_f64x2_gt(m, wasm_f64x2_splat(1.4142135623730951));
+  m = wasm_v128_bitselect(wasm_f64x2_mul(m, wasm_f64x2_splat(0.5)), m, big);
+  e = wasm_i64x2_sub(e, big); // big is −1 where true
+  v128_t ef = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(e, e, 0, 2, 0, 2));
+  v128_t s = wasm_f64x2_div(wasm_f64x2_sub(m, wasm_f64x2_splat(1.0)), wasm_f64x2_add(m, wasm_f64x2_splat(1.0)));
+  v128_t s2 = wasm_f64x2_mul(s, s);
+  v128_t q = wasm_f64x2_splat(1.0 / 23);
+  static const double c[] = {1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3};
+  for (int i = 0; i < 10; i++) q = wasm_f64x2_add(wasm_f64x2_mul(q, s2), wasm_f64x2_splat(c[i]));
+  v128_t s2x = wasm_f64x2_add(s, s);
+  v128_t lm = wasm_f64x2_add(s2x, wasm_f64x2_mul(wasm_f64x2_mul(s2x, s2), q));
+  v128_t y = wasm_f64x2_add(wasm_f64x2_mul(ef, wasm_f64x2_splat(6.93147180369123816490e-01)),
+                            wasm_f64x2_add(lm, wasm_f64x2_mul(ef, wasm_f64x2_splat(1.90821492927058770002e-10))));
+  // special values: 0 → −∞, negative → NaN, +∞ → +∞, NaN → NaN
+  y = wasm_v128_bitselect(wasm_f64x2_splat(-__builtin_inf()), y, wasm_f64x2_eq(x, wasm_f64x2_splat(0.0)));
+  y = wasm_v128_bitselect(x, y, wasm_f64x2_eq(x, wasm_f64x2_splat(__builtin_inf())));
+  v128_t bad = wasm_v128_or(wasm_f64x2_lt(x, wasm_f64x2_splat(0.0)), wasm_f64x2_ne(x, x));
+  return wasm_v128_bitselect(wasm_f64x2_splat(__builtin_nan("")), y, bad);
+}
+
+// log(1 + u) for u ≥ 0 (or > −1): w = 1 + u, log1p u = log w · u/(w − 1) (the rounding of w cancels),
+// and u itself where w rounds to 1.
+static inline v128_t log1p2d(v128_t u) {
+  v128_t w = wasm_f64x2_add(wasm_f64x2_splat(1.0), u);
+  v128_t d = wasm_f64x2_sub(w, wasm_f64x2_splat(1.0));
+  v128_t y = wasm_f64x2_mul(log2d(w), wasm_f64x2_div(u, d));
+  v128_t one = wasm_f64x2_eq(d, wasm_f64x2_splat(0.0));
+  y = wasm_v128_bitselect(u, y, one);
+  // u = +∞ gives ∞·(∞/∞): log w itself there
+  return wasm_v128_bitselect(log2d(w), y, wasm_f64x2_eq(u, wasm_f64x2_splat(__builtin_inf())));
+}
+
+// e^z − 1: w = e^z, expm1 z = (w − 1)·z/log w (Kahan), z where w rounds to 1, −1 where w − 1 = −1,
+// w − 1 for large z (where log w is exact enough and w may be ∞).
+static inline v128_t expm12d(v128_t z) {
+  v128_t w = exp2d(z);
+  v128_t d = wasm_f64x2_sub(w, wasm_f64x2_splat(1.0));
+  v128_t y = wasm_f64x2_mul(d, wasm_f64x2_div(z, log2d(w)));
+  y = wasm_v128_bitselect(z, y, wasm_f64x2_eq(d, wasm_f64x2_splat(0.0)));
+  v128_t plain = wasm_v128_or(wasm_f64x2_eq(d, wasm_f64x2_splat(-1.0)), wasm_f64x2_gt(z, wasm_f64x2_splat(1.0)));
+  y = wasm_v128_bitselect(d, y, plain);
+  return wasm_v128_bitselect(z, y, wasm_f64x2_ne(z, z));
+}
+
+// σ(z) = 1/(1 + e^−z) (the clamp in exp2d gives 1/(1 + e^708) ≈ 0 for very negative z, no NaN).
+static inline v128_t sig2d(v128_t z) {
+  return wasm_f64x2_div(wasm_f64x2_splat(1.0), wasm_f64x2_add(wasm_f64x2_splat(1.0), exp2d(wasm_f64x2_neg(z))));
+}
+
+// tanh z = 1 − 2/(1 + e^{2z}), the cpu recurrence kernels' formula: exact at ±∞, but its
+// absolute error (~1e−16) is a large relative one for tiny |z| (see tanh2d).
+static inline v128_t th2d(v128_t z) {
+  v128_t e = exp2d(wasm_f64x2_mul(wasm_f64x2_splat(2.0), z));
+  return wasm_f64x2_sub(wasm_f64x2_splat(1.0), wasm_f64x2_div(wasm_f64x2_splat(2.0), wasm_f64x2_add(wasm_f64x2_splat(1.0), e)));
+}
+
+// tanh z accurate in relative terms everywhere (as Math.tanh): th2d for |z| ≥ 0.01, and for
+// |z| < 0.01 the Taylor series z − z³/3 + 2z⁵/15 − 17z⁷/315 + 62z⁹/2835 (truncation < 1e−21 relative).
+static inline v128_t tanh2d(v128_t z) {
+  v128_t z2 = wasm_f64x2_mul(z, z);
+  v128_t p = wasm_f64x2_splat(62.0 / 2835);
+  p = wasm_f64x2_add(wasm_f64x2_mul(p, z2), wasm_f64x2_splat(-17.0 / 315));
+  p = wasm_f64x2_add(wasm_f64x2_mul(p, z2), wasm_f64x2_splat(2.0 / 15));
+  p = wasm_f64x2_add(wasm_f64x2_mul(p, z2), wasm_f64x2_splat(-1.0 / 3));
+  v128_t series = wasm_f64x2_add(z, wasm_f64x2_mul(wasm_f64x2_mul(z, z2), p));
+  v128_t small = wasm_f64x2_lt(wasm_f64x2_abs(z), wasm_f64x2_splat(0.01));
+  return wasm_v128_bitselect(series, th2d(z), small);
+}
+
+// Four float32 lanes as two f64x2 (low pair, high pair), and back.
+static inline v128_t lo2d(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline v128_t hi2d(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
+static inline v128_t pack4f(v128_t lo, v128_t hi) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+#endif
