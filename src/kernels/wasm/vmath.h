@@ -83,9 +83,11 @@ static inline v128_t expm12d(v128_t z) {
   return wasm_v128_bitselect(z, y, wasm_f64x2_ne(z, z));
 }
 
-// σ(z) = 1/(1 + e^−z) (the clamp in exp2d gives 1/(1 + e^708) ≈ 0 for very negative z, no NaN).
+// σ(z) = 1/(1 + e^−z), exactly 0 for z < −708 (where e^−z is clamped; Math.exp gives 0 or a double
+// far below float32's range there), so that ∞·σ(−∞) is NaN as on the cpu.
 static inline v128_t sig2d(v128_t z) {
-  return wasm_f64x2_div(wasm_f64x2_splat(1.0), wasm_f64x2_add(wasm_f64x2_splat(1.0), exp2d(wasm_f64x2_neg(z))));
+  v128_t s = wasm_f64x2_div(wasm_f64x2_splat(1.0), wasm_f64x2_add(wasm_f64x2_splat(1.0), exp2d(wasm_f64x2_neg(z))));
+  return wasm_v128_andnot(s, wasm_f64x2_lt(z, wasm_f64x2_splat(-708.0)));
 }
 
 // tanh z = 1 − 2/(1 + e^{2z}), the cpu recurrence kernels' formula: exact at ±∞, but its
