@@ -2,8 +2,8 @@
  * Which kernels the benchmarks' training steps call, how often and for how long: every kernel of
  * the backend in use is wrapped with a call counter and a timer (performance.now around each call,
  * so a kernel's time includes wasm copies in and out), then the MLP 784-128-10 (batch 64), LeNet-5
- * (batch 64) and RNN/LSTM (h128 in64 T32 b32) training steps run. Prints per step: calls, ms, share.
- * Usage: npx tsx bench/kernel-profile.ts [--backend cpu|wasm] [--steps N] [--only mlp|lenet|rnn|lstm]
+ * (batch 64), RNN/LSTM and GRU (h128 in64 T32 b32) training steps run. Prints per step: calls, ms, share.
+ * Usage: npx tsx bench/kernel-profile.ts [--backend cpu|wasm] [--steps N] [--only mlp|lenet|rnn|lstm|gru]
  */
 import { kernelNames, kernels, overrideKernel, setBackend, type KernelName, type Kernels } from '../src/kernels/backend.js';
 import '../src/kernels/select.js';
@@ -12,6 +12,27 @@ import { randomBatch } from './data.js';
 import { lenetWeights } from './lenet-data.js';
 import { rnnStepMs } from './rnn-backprop.js';
 import { rnnProblem } from './rnn-data.js';
+import { timeRepeated, type RepeatOptions } from './stats.js';
+import { fromTypedArray, GRU, Linear, mse, reshape, SGD } from '../src/index.js';
+import { randomFloats } from './data.js';
+
+/** Median ms of one training step of a GRU (h128 in64 T32 b32, PyTorch's init) with a Linear head, MSE on h_T, SGD. */
+function gruStepMs(opts: RepeatOptions): number {
+  const [n, t, f, h] = [32, 32, 64, 128];
+  const layer = new GRU(f, h);
+  layer.impl = 'fused';
+  const head = new Linear(h, 1);
+  const x = fromTypedArray(randomFloats(n * t * f, 21), [n, t, f]);
+  const y = fromTypedArray(randomFloats(n, 22), [n, 1]);
+  const optimizer = new SGD([...layer.parameters(), ...head.parameters()], { lr: 0.1 });
+  return timeRepeated(() => {
+    optimizer.zeroGrad();
+    const hN = layer.call(x)[1];
+    const loss = mse(head.call(reshape(hN, [n, h])), y);
+    loss.backward();
+    optimizer.step();
+  }, opts);
+}
 
 /** Calls and total ms of one kernel. */
 interface Tally {
@@ -79,6 +100,7 @@ function main(): void {
     ['lenet', () => 64_000 / lenetSamplesPerSec([randomBatch(64, 784, 10, 5)], lenetWeights(7), 0.05, { warmup, reps: steps }).value],
     ['rnn', () => rnnStepMs(rnnProblem('rnn'), 0.1, { warmup, reps: steps, budgetMs: 60_000 }, 'fused').value],
     ['lstm', () => rnnStepMs(rnnProblem('lstm'), 0.1, { warmup, reps: steps, budgetMs: 60_000 }, 'fused').value],
+    ['gru', () => gruStepMs({ warmup, reps: steps, budgetMs: 60_000 })],
   ];
   for (const [name, fn] of rows) {
     if (only !== undefined && name !== only) continue;

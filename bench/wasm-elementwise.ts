@@ -9,7 +9,8 @@
 import * as cpuE from '../src/kernels/cpu/elementwise.js';
 import * as cpuR from '../src/kernels/cpu/reduce.js';
 import { instance, align, ensureBytes } from '../src/kernels/wasm/instance.js';
-import { wasmBinaryKernels, wasmSoftmaxKernels, wasmUnaryKernels } from '../src/kernels/wasm/index.js';
+import { wasmBinaryKernels, wasmRecurrenceStep, wasmRecurrenceStepGrad, wasmSoftmaxKernels, wasmUnaryKernels } from '../src/kernels/wasm/index.js';
+import { recurrenceStep, recurrenceStepGrad, type RecurrenceDims } from '../src/kernels/cpu/recurrence.js';
 
 const inst = instance('simd');
 const ex = inst.exports as unknown as Record<string, (...a: number[]) => number>;
@@ -98,6 +99,31 @@ function softmaxRows(): Row[] {
   ];
 }
 
+/** One GRU step forward and backward (N 32, H 128, T 32, step 5 of 32 with all steps kept). */
+function gruRows(): Row[] {
+  const [N, T, H] = [32, 32, 128];
+  const dims: RecurrenceDims = { kind: 'gru', n: N, t: T, h: H };
+  const buf = {
+    xProj: rand(N * T * 3 * H), bHh: rand(3 * H), mask: null, h: rand((T + 1) * N * H), c: null,
+    act: new Float32Array(T * N * 4 * H), keepAll: true, states: new Float32Array(N * T * H),
+  };
+  const hh = rand(N * 3 * H);
+  const grad = { dStates: rand(N * T * H), dh: rand(N * H), dc: null, dx: new Float32Array(N * T * 3 * H), dhh: new Float32Array(T * N * 3 * H) };
+  const back = rand(N * H);
+  const fwd = wasmRecurrenceStep('simd');
+  const bwd = wasmRecurrenceStepGrad('simd');
+  recurrenceStep(dims, 5, 5, hh, buf);
+  const [px, phh, pb, php, pdy, pdh, pback, pact, pa, pho, pdx, pdhh] = place(
+    [buf.xProj.subarray(0, N * 3 * H), hh, buf.bHh, buf.h.subarray(0, N * H), grad.dStates.subarray(0, N * H), grad.dh, back, buf.act.subarray(0, N * 4 * H)],
+    [N * 4 * H, N * H, N * 3 * H, N * 3 * H],
+  );
+  return [
+    ['gru step', () => recurrenceStep(dims, 5, 5, hh, buf), () => fwd(dims, 5, 5, hh, buf), () => ex.gru_step(px, phh, pb, 0, php, pa, pho, N, H)],
+    ['gru step grad', () => recurrenceStepGrad(dims, 5, 5, back, buf, grad), () => bwd(dims, 5, 5, back, buf, grad),
+      () => ex.gru_step_grad(pdy, pdh, pback, pact, php, 0, pdx, pdhh, N, H)],
+  ];
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   let runs = 7;
@@ -108,7 +134,7 @@ function main(): void {
   }
   console.log(`median µs per call (CPU time), ${runs} runs; wasm = wrapper with copies in/out, alone = C kernel with operands in place`);
   console.log(`${'kernel'.padEnd(28)}${'n'.padStart(8)}${'cpu'.padStart(10)}${'wasm'.padStart(10)}${'alone'.padStart(10)}${'cpu/wasm'.padStart(10)}${'cpu/alone'.padStart(10)}`);
-  const sets: [number, Row[]][] = [[8192, rows(8192)], [301056, rows(301056)], [640, softmaxRows()]];
+  const sets: [number, Row[]][] = [[8192, rows(8192)], [301056, rows(301056)], [640, softmaxRows()], [32 * 128, gruRows()]];
   for (const [n, rs] of sets) {
     for (const [name, c, w, a] of rs) {
       if (only !== undefined && !name.includes(only)) continue;
