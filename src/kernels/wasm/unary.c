@@ -7,14 +7,15 @@
 // results; one float32 op (+ − × ÷ √) on float32 operands equals the float64 op rounded (53 ≥ 2·24+2),
 // so those run in f32x4. Where the cpu kernel calls Math.exp/log/tanh/log1p/expm1, the polynomials of
 // vmath.h (a few float64 ulps) make the float32 result equal or one float32 rounding step off.
-// sin and cos (and their gradients) are left to the cpu kernel by the wrapper (unary.ts).
+// sin and cos (and their gradients) run here for |x| ≤ 1e5 (SINCOS_MAX); a call with a larger
+// argument returns 1 and the wrapper (unary.ts) runs the cpu kernel instead.
 //
 // Speed (bench/wasm-elementwise.ts, n = 301,056 = LeNet's first ReLU, loaded 2-core machine,
 // see the report of issue 9): the kernels alone are several times the JS loops; with today's
 // copy in and out (call.ts) the memory-bound ones (relu, neg, abs, affine) only tie.
 #include "vmath.h"
 
-enum { NEG, EXP, LOG, SQRT, ABS, SIGMOID, TANH, RELU, SIGN };
+enum { NEG, EXP, LOG, SQRT, ABS, SIGMOID, TANH, RELU, SIGN, SIN, COS };
 
 // Applies F (a macro of one f64x2 `v`, with params in scope) to n floats of x into y, in double.
 #define MAP_D(F) do {                                                                   \
@@ -76,9 +77,21 @@ enum { NEG, EXP, LOG, SQRT, ABS, SIGMOID, TANH, RELU, SIGN };
 #define RELU_F(v) SEL(v, F4(0), wasm_v128_or(wasm_f32x4_gt(v, F4(0)), wasm_f32x4_ne(v, v)))
 #define SIGN_F(v) SEL(F4(1), SEL(F4(-1), v, wasm_f32x4_lt(v, F4(0))), wasm_f32x4_gt(v, F4(0)))
 
+// Whether any of n floats has |x| > SINCOS_MAX (NaN and ±∞ are fine: they give NaN).
+static int too_large(const float *x, long n) {
+  for (long i = 0; i < n; i++) if (x[i] > SINCOS_MAX || x[i] < -SINCOS_MAX) return 1;
+  return 0;
+}
+#define SIN_D(v) sincos2d(v, 0)
+#define COS_D(v) sincos2d(v, 1)
+
+// y = op(x); returns 1 (nothing written) for sin/cos with an argument beyond SINCOS_MAX.
 __attribute__((export_name("unary_f")))
-void unary_f(int op, const float *restrict x, float *restrict y, long n) {
+int unary_f(int op, const float *restrict x, float *restrict y, long n) {
+  if ((op == SIN || op == COS) && too_large(x, n)) return 1;
   switch (op) {
+    case SIN: MAP_D(SIN_D); break;
+    case COS: MAP_D(COS_D); break;
     case NEG: MAP_F(wasm_f32x4_neg); break;
     case ABS: MAP_F(wasm_f32x4_abs); break;
     case SQRT: MAP_F(wasm_f32x4_sqrt); break;
@@ -89,6 +102,7 @@ void unary_f(int op, const float *restrict x, float *restrict y, long n) {
     case SIGMOID: MAP_D(sig2d); break;
     case TANH: MAP_D(tanh2d); break;
   }
+  return 0;
 }
 
 // Derivatives from the saved input z or output y (cpu unaryGrad), p = dy, q = saved.
@@ -98,9 +112,16 @@ void unary_f(int op, const float *restrict x, float *restrict y, long n) {
 #define RELU_G(a, b) SEL(a, F4(0), wasm_f32x4_gt(b, F4(0)))
 #define ABS_G(a, b) SEL(a, SEL(wasm_f32x4_neg(a), F4(0), wasm_f32x4_lt(b, F4(0))), wasm_f32x4_gt(b, F4(0)))
 
+#define SIN_G(a, b) wasm_f64x2_mul(a, sincos2d(b, 1))
+#define COS_G(a, b) wasm_f64x2_mul(wasm_f64x2_neg(a), sincos2d(b, 0))
+
+// dz = f'·dy; returns 1 (nothing written) for sin/cos with a saved input beyond SINCOS_MAX.
 __attribute__((export_name("unary_grad_f")))
-void unary_grad_f(int op, const float *restrict p, const float *restrict q, float *restrict y, long n) {
+int unary_grad_f(int op, const float *restrict p, const float *restrict q, float *restrict y, long n) {
+  if ((op == SIN || op == COS) && too_large(q, n)) return 1;
   switch (op) {
+    case SIN: ZIP_D(SIN_G); break;
+    case COS: ZIP_D(COS_G); break;
     case SIGMOID: ZIP_D(SIG_G); break;
     case TANH: ZIP_D(TANH_G); break;
     case SQRT: ZIP_D(SQRT_G); break;
@@ -109,6 +130,7 @@ void unary_grad_f(int op, const float *restrict p, const float *restrict q, floa
     case LOG: ZIP_F(wasm_f32x4_div); break;
     case ABS: ZIP_F(ABS_G); break;
   }
+  return 0;
 }
 
 // softplus: z where βz > threshold, else (max(βz, 0) + log1p(e^−|βz|))/β.
@@ -208,7 +230,7 @@ void bce_target_grad_f(const float *restrict p, const float *restrict q, float *
 }
 
 // The vmath.h functions on float64 arrays, for the accuracy tests (op: 0 exp, 1 log, 2 log1p,
-// 3 expm1, 4 σ, 5 tanh).
+// 3 expm1, 4 σ, 5 tanh, 6 sin, 7 cos).
 __attribute__((export_name("vmath_eval")))
 void vmath_eval(int op, const double *restrict x, double *restrict y, long n) {
   for (long i = 0; i < n; i++) {
@@ -219,7 +241,9 @@ void vmath_eval(int op, const double *restrict x, double *restrict y, long n) {
       case 2: r = log1p2d(v); break;
       case 3: r = expm12d(v); break;
       case 4: r = sig2d(v); break;
-      default: r = tanh2d(v); break;
+      case 5: r = tanh2d(v); break;
+      case 6: r = sincos2d(v, 0); break;
+      default: r = sincos2d(v, 1); break;
     }
     y[i] = wasm_f64x2_extract_lane(r, 0);
   }

@@ -2,7 +2,8 @@
  * The wasm activations and their derivatives (unary.c): unary, unaryGrad, softplus, leakyRelu, elu,
  * clamp, affine and binary cross-entropy with their gradients. Arithmetic-only kernels equal the
  * cpu kernels bit for bit; those the cpu kernels compute with Math.exp/log/tanh/log1p/expm1 are
- * equal or one float32 rounding step off (vmath.h). sin, cos and float64 arrays run on the cpu kernels.
+ * equal or one float32 rounding step off (vmath.h), as are sin and cos (|x| ≤ 1e5; beyond, and for
+ * float64 arrays, the cpu kernels).
  */
 import type { Kernels } from '../backend.js';
 import * as cpu from '../cpu/elementwise.js';
@@ -12,8 +13,8 @@ import { allF32, wasmCall } from './call.js';
 
 /** The unary.c exports this file calls. */
 interface UnaryExports {
-  unary_f(op: number, x: number, y: number, n: number): void;
-  unary_grad_f(op: number, dy: number, saved: number, dz: number, n: number): void;
+  unary_f(op: number, x: number, y: number, n: number): number;
+  unary_grad_f(op: number, dy: number, saved: number, dz: number, n: number): number;
   softplus_f(x: number, y: number, n: number, beta: number, threshold: number): void;
   softplus_grad_f(dy: number, x: number, dz: number, n: number, beta: number, threshold: number): void;
   leaky_relu_f(x: number, y: number, n: number, slope: number): void;
@@ -28,8 +29,8 @@ interface UnaryExports {
   bce_target_grad_f(dy: number, y: number, out: number, n: number): void;
 }
 
-/** Op codes of unary_f / unary_grad_f (the enum of unary.c); sin and cos have none. */
-const UNARY_CODES: Partial<Record<cpu.UnaryOp, number>> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sigmoid: 5, tanh: 6, relu: 7, sign: 8 };
+/** Op codes of unary_f / unary_grad_f (the enum of unary.c). */
+const UNARY_CODES: Record<cpu.UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sigmoid: 5, tanh: 6, relu: 7, sign: 8, sin: 9, cos: 10 };
 
 /**
  * Runs `run(inputs' offsets, output offset, n)` on n = the first input's length, every input
@@ -56,14 +57,14 @@ export function wasmUnaryKernels(variant: WasmVariant): Pick<Kernels, UnaryKerne
   const map = (ins: FloatArray[], run: (p: number[], out: number, n: number) => void): Float32Array | null => wasmMap(inst, ins, run);
   return {
     unary(op, x) {
-      const code = UNARY_CODES[op];
-      const y = code === undefined ? null : map([x], ([px], py, n) => ex.unary_f(code, px, py, n));
-      return y ?? cpu.unary(op, x);
+      let beyond = 0; // sin/cos with |x| > 1e5: the cpu kernel
+      const y = map([x], ([px], py, n) => (beyond = ex.unary_f(UNARY_CODES[op], px, py, n)));
+      return y && !beyond ? y : cpu.unary(op, x);
     },
     unaryGrad(op, dy, saved) {
-      const code = UNARY_CODES[op as cpu.UnaryOp];
-      const dz = code === undefined ? null : map([dy, saved], ([pd, ps], po, n) => ex.unary_grad_f(code, pd, ps, po, n));
-      return dz ?? cpu.unaryGrad(op, dy, saved);
+      let beyond = 0;
+      const dz = map([dy, saved], ([pd, ps], po, n) => (beyond = ex.unary_grad_f(UNARY_CODES[op], pd, ps, po, n)));
+      return dz && !beyond ? dz : cpu.unaryGrad(op, dy, saved);
     },
     softplus: (x, beta, threshold) => map([x], ([px], py, n) => ex.softplus_f(px, py, n, beta, threshold)) ?? cpu.softplus(x, beta, threshold),
     softplusGrad: (dy, x, beta, threshold) =>
