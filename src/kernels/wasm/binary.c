@@ -3,6 +3,10 @@
 // cpu kernels: a float32 + − × ÷ of float32 operands equals the cpu kernel's float64 op rounded to
 // float32 (53 ≥ 2·24 + 2), so those run in f32x4; axpy and the sums that the cpu kernel keeps in
 // float64 run in float64 in its order.
+// Speed (bench/wasm-elementwise.ts, µs per call, CPU time, loaded machine): alone vs the JS loop,
+// n = 301,056: mul 52–59 vs 1,300–1,700, addInPlace 38 vs 570–640, axpy 95–99 vs 600–630;
+// sumToShape [64,128]→[128] 0.1–0.4 vs 22–66. With copies (call.ts): 1–4× faster at these sizes,
+// but a [64,10]+[10] broadcast add is 0.4–0.5× (the copy and call overhead, ~3 µs, dominates).
 #include <wasm_simd128.h>
 
 enum { ADD, SUB, MUL, DIV };

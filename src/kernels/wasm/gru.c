@@ -4,6 +4,9 @@
 // r, z, n, W_hn h + b_hn). Forward in float64 with σ and tanh by the cpu kernel's formulas
 // (sig2d, th2d of vmath.h): equal to the cpu kernel's float32 results or one rounding step off.
 // Backward: plain float64 arithmetic in the cpu kernel's order, bit for bit its results.
+// Speed (bench/wasm-elementwise.ts, one step N 32, H 128, µs, CPU time, loaded machine): forward
+// 134–150 alone, 172–243 with copies, vs 229–334 in JS; backward 17–20 alone, 63–130 with copies
+// (the step's strided slices are gathered and scattered in JS), vs 42–357 in JS.
 #include "vmath.h"
 
 static inline v128_t ld2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }

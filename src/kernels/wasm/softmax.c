@@ -4,6 +4,10 @@
 // order, so sumAll, extremeAxis and softmaxGrad (not log) are bit for bit the cpu kernel's;
 // softmax and the log-softmax gradient use exp2d/log2d (vmath.h) for Math.exp/Math.log: each result
 // equal or one float32 rounding step off.
+// Speed (bench/wasm-elementwise.ts, µs per call, CPU time, loaded machine): log-softmax of [64, 10]
+// 9–11 alone vs 12–16 in JS, its gradient 5–6.5 vs 8.5–12; sumAll of 301,056 floats 214–227 vs
+// 408–416 (a sequential float64 sum: latency-bound either way). With today's copies the [64, 10]
+// softmax is 0.7–0.8× the JS loop, its gradient 0.6–1.3×: a win only once operands live in memory.
 #include "vmath.h"
 
 static inline double exp1(double x) { return wasm_f64x2_extract_lane(exp2d(wasm_f64x2_splat(x)), 0); }

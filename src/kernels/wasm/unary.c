@@ -10,9 +10,14 @@
 // sin and cos (and their gradients) run here for |x| ≤ 1e5 (SINCOS_MAX); a call with a larger
 // argument returns 1 and the wrapper (unary.ts) runs the cpu kernel instead.
 //
-// Speed (bench/wasm-elementwise.ts, n = 301,056 = LeNet's first ReLU, loaded 2-core machine,
-// see the report of issue 9): the kernels alone are several times the JS loops; with today's
-// copy in and out (call.ts) the memory-bound ones (relu, neg, abs, affine) only tie.
+// Speed (bench/wasm-elementwise.ts, median µs per call by CPU time, two runs on the shared 2-core
+// machine at load 12–17, so ±2× noise): the kernel alone (operands already in wasm memory, as once
+// tensors live there) beats the JS loop in every case — n = 301,056 (LeNet's first ReLU): relu
+// 53–58 vs 2,400–2,700, exp 1,760–1,790 vs 4,900–5,100, σ 2,030–2,340 vs 9,100–10,500, tanh
+// 2,060–2,200 vs 7,500–7,700, relu' 57–60 vs 2,550; n = 8,192 (MLP hidden): relu 2.6–4 vs 65–200,
+// σ 60–80 vs 95–1,200. With today's copies in and out (call.ts) the transcendental ones still win
+// 2–4× at large n; the memory-bound ones (relu, neg, relu', affine) range from 0.4× to 11×
+// between runs (noise) and roughly tie on average.
 #include "vmath.h"
 
 enum { NEG, EXP, LOG, SQRT, ABS, SIGMOID, TANH, RELU, SIGN, SIN, COS };
