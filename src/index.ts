@@ -23,3 +23,4 @@ export * from './train/index.js';
 export * from './optim/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './plot/index.js';
