@@ -40,6 +40,7 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { writeRunReport } from './report.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -95,6 +96,7 @@ interface TrainFlags {
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
+  report?: string | boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -177,6 +179,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     validation = parts.test;
   }
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  if (loaded.text && flags.report) io.err('note: --report is not written for a character language model (its samples are printed while it trains)');
   if (loaded.text) return trainLanguageModel(config, outDir, { train, test, ...loaded.text }, flags, io);
   const model = buildModel(config.model, train.x.shape.slice(1));
   // From here on every input is [N, ...model.inputShape], as eval and predict will give it.
@@ -206,6 +209,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     const paths = saveModule(model, modelBase, jsonSafe({ config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...extraMeta }) as Record<string, unknown>);
     writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify({ rule: 'perceptron', converged: r.converged, mistakesPerEpoch: r.mistakes }, null, 1));
     io.out(`saved model: ${paths.json} + ${paths.weights} (mistakes per epoch: ${join(outDir, 'history.json')})`);
+    if (flags.report) io.err('note: --report is not written for the perceptron rule (it has no loss curve); its mistakes per epoch are in history.json');
     return r.converged ? 0 : 1;
   }
 
@@ -243,6 +247,14 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
+  if (flags.report) {
+    const reportPath = typeof flags.report === 'string' ? resolve(flags.report) : join(outDir, 'report.html');
+    writeRunReport(reportPath, {
+      config, model, history, train, validation, test: test ?? undefined, final, finalOn: which, seconds, data: describeData(config.data),
+      classes, tokens: loaded.tokens, seq2seq,
+    });
+    io.out(`saved report: ${reportPath}`);
+  }
   return history.stopReason === 'nonFinite' ? 1 : 0;
 }
 
@@ -492,6 +504,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
+    .option('--report [file]', 'also write one self-contained HTML report of the run: config, metrics and every plot that applies (default <out>/report.html)')
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')

@@ -27,7 +27,8 @@ export interface CurveOptions {
   panelHeight?: number;
 }
 
-const NOT_PLOTTED = new Set(['lr']);
+// Bookkeeping, not metrics: the epoch's index and the learning rate.
+const NOT_PLOTTED = new Set(['epoch', 'lr']);
 
 /** The metric names of a panel, from the training and 'val' keys of the epochs (loss first). */
 function metricNames(epochs: CurveHistory['epochs'], test?: Readonly<Record<string, number>>): string[] {
@@ -46,10 +47,16 @@ function valKey(name: string): string {
   return `val${name[0].toUpperCase()}${name.slice(1)}`;
 }
 
-/** A polyline through the finite points (class "series", data-series the key). */
+/** Runs up to this many epochs get a marker on every point (a one-epoch run is a single dot). */
+const MARKERS_UP_TO = 40;
+
+/** A polyline through the finite points (class "series", data-series the key), with markers on short runs. */
 function polyline(points: [number, number][], color: string, key: string, dashed: boolean): string {
   const pts = points.map(([x, y]) => `${px(x)},${px(y)}`).join(' ');
-  return `<polyline class="series" data-series="${escapeXml(key)}" fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts}"/>`;
+  const line = `<polyline class="series" data-series="${escapeXml(key)}" fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts}"/>`;
+  if (points.length > MARKERS_UP_TO) return line;
+  const marks = points.map(([x, y]) => `<circle class="marker" cx="${px(x)}" cy="${px(y)}" r="2.5" fill="${dashed ? 'white' : color}" stroke="${color}" stroke-width="1.2"/>`);
+  return [line, ...marks].join('\n');
 }
 
 /** One metric's panel: training, validation and test in the metric's colour. */

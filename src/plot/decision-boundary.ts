@@ -71,9 +71,9 @@ export function plotDecisionBoundary(model: Predictor, data: LabelledPoints, opt
   };
   const x = linearScale(...bounds(coord(0)));
   const y = linearScale(...bounds(coord(1)));
-  const width = options.width ?? 520;
+  const width = options.width ?? 580;
   const height = options.height ?? 460;
-  const frame: Frame = { left: 70, top: 44, width: width - 70 - 130, height: height - 44 - 60 };
+  const frame: Frame = { left: 70, top: 44, width: width - 70 - 170, height: height - 44 - 60 };
   const out = runPredictor(model, gridPoints(x.domain, y.domain, res));
   if (out.shape[0] !== res * res) throw new ShapeError(`plotDecisionBoundary: the model gave ${out.shape[0]} outputs for ${res * res} grid points (output ${fmtShape(out.shape)})`);
   const predicted = predictedClasses(out, options.threshold ?? 0.5);

@@ -51,15 +51,25 @@ export function drawColorBar(x: number, y: number, height: number, min: number, 
   out.push(`<rect x="${px(x)}" y="${px(y)}" width="12" height="${px(height)}" fill="none" stroke="#333" stroke-width="0.5"/>`);
   const lo = Number.isFinite(min) ? min : 0;
   const hi = Number.isFinite(max) && max > lo ? max : lo + 1;
-  const scale = linearScale(lo, hi, 4);
-  scale.ticks.forEach((t, i) => {
-    if (t < lo - 1e-12 * Math.abs(hi - lo) || t > hi + 1e-12 * Math.abs(hi - lo)) return;
-    const p = y + height - unit(t, lo, hi) * height;
+  for (const { value, label } of barTicks(lo, hi)) {
+    const p = y + height - unit(value, lo, hi) * height;
     out.push(`<line x1="${px(x + 12)}" y1="${px(p)}" x2="${px(x + 16)}" y2="${px(p)}" stroke="#333"/>`);
-    out.push(text(x + 18, p + 4, scale.labels[i], 'class="tick-c" font-size="10"'));
-  });
+    out.push(text(x + 18, p + 4, label, 'class="tick-c" font-size="10"'));
+  }
   out.push(text(x, y - 8, label, 'font-size="10"'), '</g>');
   return out;
+}
+
+/** Round ticks inside [lo, hi] (the bar is not widened): at least three when the range allows. */
+function barTicks(lo: number, hi: number): { value: number; label: string }[] {
+  let best: { value: number; label: string }[] = [];
+  for (const count of [4, 8, 16]) {
+    const scale = linearScale(lo, hi, count);
+    const eps = 1e-9 * (hi - lo);
+    best = scale.ticks.flatMap((t, i) => (t >= lo - eps && t <= hi + eps ? [{ value: t, label: scale.labels[i] }] : []));
+    if (best.length >= 3) break;
+  }
+  return best;
 }
 
 /** The smallest and largest finite value (0, 0 when there is none). */

@@ -18,20 +18,21 @@ function panelOf(svg: string, metric: string): string {
 }
 
 const EPOCHS = [
-  { loss: 1.0, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.45, lr: 0.1 },
-  { loss: 0.8, accuracy: 0.6, valLoss: 0.9, valAccuracy: 0.55, lr: 0.1 },
-  { loss: 0.6, accuracy: 0.7, valLoss: 0.7, valAccuracy: 0.65, lr: 0.1 },
-  { loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, lr: 0.1 },
-  { loss: 0.4, accuracy: 0.9, valLoss: 0.45, valAccuracy: 0.85, lr: 0.1 },
+  { epoch: 0, loss: 1.0, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.45, lr: 0.1 },
+  { epoch: 1, loss: 0.8, accuracy: 0.6, valLoss: 0.9, valAccuracy: 0.55, lr: 0.1 },
+  { epoch: 2, loss: 0.6, accuracy: 0.7, valLoss: 0.7, valAccuracy: 0.65, lr: 0.1 },
+  { epoch: 3, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, lr: 0.1 },
+  { epoch: 4, loss: 0.4, accuracy: 0.9, valLoss: 0.45, valAccuracy: 0.85, lr: 0.1 },
 ];
 
 test('plotCurves: a panel per metric, a point per epoch, training/validation/test marked, round ticks', () => {
   const svg = plotCurves({ epochs: EPOCHS }, { title: 'run <1>', test: { loss: 0.42, accuracy: 0.88 } });
   assertWellFormedSvg(svg);
   assert.match(svg, /<title>run &lt;1&gt;<\/title>/);
-  assert.equal(count(svg, /<g class="panel"/g), 2, 'loss and accuracy (lr is not plotted)');
+  assert.equal(count(svg, /<g class="panel"/g), 2, 'loss and accuracy (epoch and lr are not plotted)');
   for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy']) assert.equal(pointsOf(svg, key), 5, key);
   assert.match(svg, /data-series="valLoss"[^>]*stroke-dasharray/);
+  assert.equal(count(svg, /<circle class="marker"/g), 20, 'a marker per point of a short run');
   assert.equal(count(svg, /data-series="test-loss"/g), 1);
   assert.equal(count(svg, /data-series="test-accuracy"/g), 1);
   const loss = panelOf(svg, 'loss');
