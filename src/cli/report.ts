@@ -133,8 +133,13 @@ function diagnosticsTable(history: History): ReportTable[] {
   if (!diag.length) return [];
   const a = diag[0];
   const z = diag[diag.length - 1];
-  const layers = [...new Set(diag.flatMap((r) => [...Object.keys(r.gradNorms), ...Object.keys(r.deadRelu ?? {}), ...Object.keys(r.saturated ?? {})]))];
-  const num = (v: number | undefined, pct = false): string => (v === undefined ? '' : pct ? `${(v * 100).toFixed(1)} %` : v.toPrecision(3));
+  const layers = [...new Set(diag.flatMap((r) => [...Object.keys(r.gradNorms), ...Object.keys(r.deadRelu ?? {}), ...Object.keys(r.saturated ?? {})]))]
+    .sort((p, q) => p.localeCompare(q, 'en', { numeric: true }));
+  const num = (v: number | undefined, pct = false): string => {
+    if (v === undefined) return '';
+    if (pct) return `${(v * 100).toFixed(1)} %`;
+    return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
+  };
   return [{
     title: 'Per layer',
     head: ['layer', `grad norm (step ${a.step})`, `grad norm (step ${z.step})`, 'dead ReLU (last)', 'saturated (last)'],

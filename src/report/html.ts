@@ -94,6 +94,6 @@ export function renderReport(r: ReportContent): string {
   ];
   if (r.tables.length) parts.push('<h2 id="diagnostics">Diagnostics</h2>', ...r.tables.map(table));
   if (r.notes.length) parts.push('<h2 id="notes">Notes</h2>', `<ul class="notes">${r.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>`);
-  parts.push('<h2 id="config">Configuration</h2>', `<pre>${escapeXml(JSON.stringify(r.config, null, 2))}</pre>`, '</body>', '</html>', '');
-  return parts.filter((p) => p !== '').join('\n');
+  parts.push('<h2 id="config">Configuration</h2>', `<pre>${escapeXml(JSON.stringify(r.config, null, 2))}</pre>`, '</body>', '</html>');
+  return `${parts.filter((p) => p !== '').join('\n')}\n`;
 }
