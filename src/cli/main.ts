@@ -41,6 +41,7 @@ import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRu
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
 import { writeRunReport } from './report.js';
+import { reportFromRunFolder } from './report-folder.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -528,6 +529,15 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--prime <text>', 'text to continue (default: none)')
     .option('--seed <n>', 'random seed of the sampling (default 0: the same text each time)')
     .action((model: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }) => { code = generateCommand(model, flags, io); });
+  program
+    .command('report')
+    .description('write the HTML report of a finished train run again from its folder (config, history, model; the data is loaded again from the seed)')
+    .argument('<run>', 'the folder a train run wrote, e.g. runs/circles')
+    .option('--out <file>', 'where to write the report (default <run>/report.html)')
+    .action((dir: string, flags: { out?: string }) => {
+      io.out(`saved report: ${reportFromRunFolder(dir, flags.out, (msg) => new UsageError(msg))}`);
+      code = 0;
+    });
   program
     .command('info')
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")

@@ -92,3 +92,17 @@ test('--report without a file writes report.html in the run folder; the perceptr
   assert.equal(p.code, 0, p.err);
   assert.match(p.err, /--report is not written for the perceptron rule/);
 });
+
+test('backprop report <run folder> rebuilds the same report from the saved run', () => {
+  for (const run of runs.slice(0, 2)) {
+    const again = join(tempFolder('backprop-report-again-'), 'again.html');
+    const r = cli('report', run.folder!, '--out', again);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `saved report: ${again}`);
+    const strip = (html: string) => html.replace(/<p class="subtitle">Written [^<]*<\/p>/, '');
+    assert.ok(strip(readFileSync(again, 'utf8')) === strip(readFileSync(run.path, 'utf8')), `${run.name}: the same report (but its date)`);
+  }
+  const missing = cli('report', join(tempFolder('backprop-report-none-'), 'nothing'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /report: no .*config\.json \(give the folder a train run wrote/);
+});

@@ -16,6 +16,8 @@ export interface ReportRun {
   name: string;
   path: string;
   figures: string[];
+  /** The run's folder (for runs made by the CLI). */
+  folder?: string;
 }
 
 /** Trains with `args` and --report into a fresh folder; returns the report's path. */
@@ -49,11 +51,12 @@ export function historyWithDiagnostics(): History & { diagnostics: unknown[] } {
 export function makeReports(): ReportRun[] {
   const dir = tempFolder('backprop-report-');
   const runs: ReportRun[] = [
-    { name: 'circles', path: train(dir, 'circles', ['--preset', 'circles', '--epochs', '3']), figures: ['curves', 'confusion', 'decision-boundary'] },
+    { name: 'circles', path: train(dir, 'circles', ['--preset', 'circles', '--epochs', '3']), figures: ['curves', 'confusion', 'decision-boundary'], folder: join(dir, 'circles') },
     {
       name: 'cnn',
       path: train(dir, 'cnn', ['--config', config(dir, 'cnn', { data: { name: 'mnist', train: 120, test: 40 }, model: { type: 'lenet5' }, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.05 }, batchSize: 40, epochs: 1, validationSplit: 0.25, metrics: ['accuracy'] })]),
       figures: ['curves', 'confusion', 'filters', 'feature-maps'],
+      folder: join(dir, 'cnn'),
     },
     {
       name: 'rnn',
