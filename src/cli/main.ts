@@ -26,6 +26,8 @@ import type { Module } from '../nn/module.js';
 import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, type TrainConfig } from './config.js';
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
+import { writeRunReport } from './report.js';
+import { reportFromRunFolder } from './report-folder.js';
 import { readDigit } from './image.js';
 import { modelInputShape, shapeInputs } from './input-shape.js';
 import { printSummary } from '../nn/summary.js';
@@ -40,8 +42,6 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
-import { writeRunReport } from './report.js';
-import { reportFromRunFolder } from './report-folder.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -94,10 +94,11 @@ interface TrainFlags {
   lr?: string;
   seed?: string;
   out?: string;
+  /** --report: true for <out>/report.html, or the file to write. */
+  report?: string | boolean;
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
-  report?: string | boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -502,10 +503,10 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--lr <x>', 'override the learning rate')
     .option('--seed <n>', 'override the random seed')
     .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
+    .option('--report [file]', 'also write one self-contained HTML report of the run: config, metrics and every plot that applies (default <out>/report.html)')
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
-    .option('--report [file]', 'also write one self-contained HTML report of the run: config, metrics and every plot that applies (default <out>/report.html)')
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')

@@ -161,6 +161,10 @@ export function buildRunReport(run: RunForReport): string {
     ['stopped', h.stopReason === 'epochs' ? 'after the epochs asked for' : `${h.stopReason}: ${h.message}`],
     ['loss, optimiser', `${run.config.loss}, ${run.config.optimizer.type} (lr ${run.config.optimizer.lr ?? 'default'})`],
   ];
+  const nonFinite = (h as History & { firstNonFinite?: { op?: unknown; scope?: unknown; phase?: unknown } }).firstNonFinite;
+  if (nonFinite && typeof nonFinite.op === 'string') {
+    summary.push(['first NaN/Inf', `op '${nonFinite.op}' (${String(nonFinite.phase)})${nonFinite.scope ? ` in ${String(nonFinite.scope)}` : ''}`]);
+  }
   const metrics = Object.entries(run.final).map(([k, v]) => [`${run.finalOn} ${k}`, fmt(k, v)] as [string, string]);
   const last = h.epochs[h.epochs.length - 1];
   if (last) for (const [k, v] of Object.entries(last)) if (k !== 'lr' && k !== 'epoch') metrics.push([`last epoch ${k}`, fmt(k, v)]);

@@ -64,6 +64,7 @@ test('with diagnostics: the gradient-norm plot and a table per layer', () => {
   const html = readFileSync(runs[3].path, 'utf8');
   const h = historyWithDiagnostics();
   assert.equal(h.diagnostics.length, 4);
+  assertHas(html, /<th scope="row">first NaN\/Inf<\/th><td>op &#39;log&#39; \(forward\) in Sequential &gt; 2 \(Linear\)<\/td>/);
   const start = html.indexOf('<h2 id="diagnostics">Diagnostics</h2>');
   assert.ok(start > 0, 'a diagnostics section');
   const table = html.slice(start, html.indexOf('</table>', start));

@@ -37,14 +37,14 @@ function config(dir: string, name: string, c: object): string {
 }
 
 /** A history with diagnostics records as fit's diagnostics option writes them: two layers, the first one's gradient vanishing. */
-export function historyWithDiagnostics(): History & { diagnostics: unknown[] } {
+export function historyWithDiagnostics(): History & { diagnostics: unknown[]; firstNonFinite: object } {
   const epochs = Array.from({ length: 4 }, (_, e) => ({ epoch: e, loss: 0.7 - 0.1 * e, accuracy: 0.5 + 0.1 * e, lr: 0.1 }));
   const diagnostics = Array.from({ length: 4 }, (_, e) => ({
     epoch: e, step: 10 * (e + 1),
     gradNorms: { 'layers.0': 1e-4 / (e + 1), 'layers.2': 0.3 },
     deadRelu: { 'layers.1': 0.1 * e }, saturated: { 'layers.1': 0 },
   }));
-  return { epochs, steps: 40, stopReason: 'epochs', message: '', diagnostics };
+  return { epochs, steps: 40, stopReason: 'epochs', message: '', diagnostics, firstNonFinite: { op: 'log', scope: 'Sequential > 2 (Linear)', phase: 'forward' } };
 }
 
 /** Writes every kind of report into a fresh folder; returns the files with the figures each must show. */
