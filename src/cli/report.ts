@@ -51,9 +51,10 @@ interface DiagnosticsRecord extends GradNormRecord {
 
 /** history.diagnostics when fit recorded it (an array of records with gradNorms), else []. */
 function diagnosticsOf(history: History): DiagnosticsRecord[] {
-  const d = (history as History & { diagnostics?: unknown }).diagnostics;
+  // Read as unknown: History may or may not declare the field, and a loaded history.json is unchecked.
+  const d: unknown = (history as { diagnostics?: unknown }).diagnostics;
   if (!Array.isArray(d)) return [];
-  return d.filter((r): r is DiagnosticsRecord => typeof r === 'object' && r !== null && typeof (r as DiagnosticsRecord).step === 'number' && typeof (r as DiagnosticsRecord).gradNorms === 'object');
+  return (d as unknown[]).filter((r): r is DiagnosticsRecord => typeof r === 'object' && r !== null && typeof (r as DiagnosticsRecord).step === 'number' && typeof (r as DiagnosticsRecord).gradNorms === 'object');
 }
 
 /** Row i of a batch as a batch of one. */
@@ -122,7 +123,7 @@ function figures(run: RunForReport, notes: string[]): ReportFigure[] {
     }
   }
   const diag = diagnosticsOf(run.history);
-  if (diag.length) out.push({ id: 'grad-norms', title: 'Gradient norms', svg: plotGradNorms(diag, { title: 'Gradient L2 norm per layer' }), caption: 'Per layer, on a log scale: lines far below the others are layers whose gradient vanishes.' });
+  if (diag.length) out.push({ id: 'grad-norms', title: 'Gradient norms', svg: plotGradNorms(diag, { title: 'Gradient L2 norm per layer (per parameter tensor)' }), caption: 'Per layer, on a log scale: lines far below the others are layers whose gradient vanishes.' });
   else notes.push('No gradient-norm plot or diagnostics table: the run recorded no diagnostics.');
   return out;
 }
@@ -142,7 +143,7 @@ function diagnosticsTable(history: History): ReportTable[] {
   };
   return [{
     title: 'Per layer',
-    head: ['layer', `grad norm (step ${a.step})`, `grad norm (step ${z.step})`, 'dead ReLU (last)', 'saturated (last)'],
+    head: ['layer or parameter', `grad norm (step ${a.step})`, `grad norm (step ${z.step})`, 'dead ReLU (last)', 'saturated (last)'],
     rows: layers.map((l) => [l, num(a.gradNorms[l]), num(z.gradNorms[l]), num(z.deadRelu?.[l], true), num(z.saturated?.[l], true)]),
     caption: `${diag.length} records from epoch ${a.epoch} to ${z.epoch}.`,
   }];
@@ -161,7 +162,7 @@ export function buildRunReport(run: RunForReport): string {
     ['stopped', h.stopReason === 'epochs' ? 'after the epochs asked for' : `${h.stopReason}: ${h.message}`],
     ['loss, optimiser', `${run.config.loss}, ${run.config.optimizer.type} (lr ${run.config.optimizer.lr ?? 'default'})`],
   ];
-  const nonFinite = (h as History & { firstNonFinite?: { op?: unknown; scope?: unknown; phase?: unknown } }).firstNonFinite;
+  const nonFinite = (h as { firstNonFinite?: { op?: unknown; scope?: unknown; phase?: unknown } }).firstNonFinite;
   if (nonFinite && typeof nonFinite.op === 'string') {
     summary.push(['first NaN/Inf', `op '${nonFinite.op}' (${String(nonFinite.phase)})${nonFinite.scope ? ` in ${String(nonFinite.scope)}` : ''}`]);
   }

@@ -61,7 +61,8 @@ function keyValueTable(rows: readonly (readonly [string, string])[]): string {
 function table(t: ReportTable): string {
   const isNum = (s: string): boolean => /^[-+]?[\d.]+(e[-+]?\d+)?( %)?$/i.test(s);
   const head = `<tr>${t.head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>`;
-  const rows = t.rows.map((r) => `<tr>${r.map((c) => `<td${isNum(c) ? ' class="num"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`);
+  // The first column names the row (a layer called "1" is a name, not a number).
+  const rows = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${i > 0 && isNum(c) ? ' class="num"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`);
   return [`<h3>${escapeXml(t.title)}</h3>`, `<table class="report-table">`, head, ...rows, '</table>', t.caption ? `<p class="subtitle">${escapeXml(t.caption)}</p>` : ''].join('\n');
 }
 

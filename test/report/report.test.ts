@@ -69,7 +69,7 @@ test('with diagnostics: the gradient-norm plot and a table per layer', () => {
   assert.ok(start > 0, 'a diagnostics section');
   const table = html.slice(start, html.indexOf('</table>', start));
   assert.deepEqual(table.split('\n').filter((l) => l.startsWith('<tr>')), [
-    '<tr><th>layer</th><th>grad norm (step 10)</th><th>grad norm (step 40)</th><th>dead ReLU (last)</th><th>saturated (last)</th></tr>',
+    '<tr><th>layer or parameter</th><th>grad norm (step 10)</th><th>grad norm (step 40)</th><th>dead ReLU (last)</th><th>saturated (last)</th></tr>',
     '<tr><td>layers.0</td><td class="num">1.00e-4</td><td class="num">2.50e-5</td><td></td><td></td></tr>',
     '<tr><td>layers.1</td><td></td><td></td><td class="num">30.0 %</td><td class="num">0.0 %</td></tr>',
     '<tr><td>layers.2</td><td class="num">0.300</td><td class="num">0.300</td><td></td><td></td></tr>',
