@@ -12,7 +12,8 @@ import { confusionMatrix } from '../train/metrics.js';
 import { defaultThreshold } from '../train/options.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import { plotCurves, plotConfusion, plotDecisionBoundary, plotFilters, plotFeatureMaps, plotHiddenStates, plotGradNorms, type GradNormRecord } from '../plot/index.js';
-import { firstConv, firstRecurrent, captureOutput } from '../plot/capture.js';
+import { firstConv, firstRecurrent, captureOutput, captureSequence } from '../plot/capture.js';
+import { SequenceGenerator } from '../models/seq.js';
 import { renderReport, type ReportFigure, type ReportTable } from '../report/html.js';
 import type { TrainConfig } from './config.js';
 
@@ -113,10 +114,15 @@ function figures(run: RunForReport, notes: string[]): ReportFigure[] {
   if (rnn) {
     const sample = first(evalSet.x);
     try {
-      const states = captureOutput(run.model, rnn, () => run.model.call(sample));
+      const states = captureSequence(run.model, rnn, () => run.model.call(sample));
       if (states && states.ndim === 3) {
-        const steps = sample.ndim === 2 ? Array.from(sample.data, (t) => tokenLabel(t, run.tokens)) : undefined;
-        out.push({ id: 'hidden-states', title: 'Hidden states', svg: plotHiddenStates(states, { steps, title: `Hidden state of the first recurrent layer over ${setName} sample 0` }), caption: 'Each column is a time step (its input token below it; · is padding), each row a unit of the state h.' });
+        // Token inputs [1, T] read step by step label the time axis; a generator's code vector does not.
+        const tokensIn = sample.ndim === 2 && sample.shape[1] === states.shape[1] && !(run.model instanceof SequenceGenerator);
+        const steps = tokensIn ? Array.from(sample.data, (t) => tokenLabel(t, run.tokens)) : undefined;
+        out.push({
+          id: 'hidden-states', title: 'Hidden states', svg: plotHiddenStates(states, { steps, title: `Hidden state of the first recurrent layer over ${setName} sample 0` }),
+          caption: `Each column is a time step${steps ? ' (its input token below it; · is padding)' : ''}, each row a unit of the state h.`,
+        });
       }
     } catch (e) {
       notes.push(`No hidden-state plot: running the model on one sample failed (${(e as Error).message}).`);

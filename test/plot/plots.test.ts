@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Linear, SequenceClassifier, lenet5, tensor, zeros, manualSeed, randn,
+  GRU, Linear, SequenceClassifier, Tensor, lenet5, tensor, zeros, manualSeed, randn,
   plotCurves, plotGradNorms, plotDecisionBoundary, plotConfusion, plotFilters, plotFeatureMaps, plotHiddenStates,
 } from '../../src/index.js';
-import { firstConv, firstRecurrent, captureOutput } from '../../src/plot/capture.js';
+import { firstConv, firstRecurrent, captureOutput, captureSequence } from '../../src/plot/capture.js';
 import { tint, paletteColor, diverging } from '../../src/plot/colors.js';
 import { assertWellFormedSvg, count, texts, pointsOf } from './xml.js';
 
@@ -162,4 +162,23 @@ test('plotHiddenStates: a cell per time step and unit, the steps labelled with t
   assert.equal(diverging(0.5), '#f7f7f7');
   const long = plotHiddenStates(zeros([100, 3]));
   assert.deepEqual(texts(long, 'tick-x'), ['0', '20', '40', '60', '80']);
+});
+
+test('captureSequence joins a layer called step by step into one [1, T, H] sequence, equal to one call over the whole', () => {
+  manualSeed(1);
+  const gru = new GRU(3, 4);
+  const x = randn([1, 5, 3]);
+  const whole = captureSequence(gru, gru, () => gru.call(x));
+  assert.ok(whole);
+  assert.deepEqual(whole.shape, [1, 5, 4]);
+  const stepped = captureSequence(gru, gru, () => {
+    let h: Tensor | null = null;
+    for (let t = 0; t < 5; t++) {
+      const xt = new Tensor(x.data.slice(t * 3, t * 3 + 3), [1, 1, 3]);
+      h = gru.call(xt, h)[1];
+    }
+  });
+  assert.ok(stepped);
+  assert.deepEqual(stepped.shape, [1, 5, 4]);
+  for (let i = 0; i < 20; i++) assert.ok(Math.abs(stepped.data[i] - whole.data[i]) < 1e-6, `value ${i}: ${stepped.data[i]} vs ${whole.data[i]}`);
 });
