@@ -21,6 +21,29 @@ export interface FeatureMapOptions {
   maxMaps?: number;
   /** Pixels of each tile's larger side (default 72). */
   tileSize?: number;
+  /** Maps larger than this many cells a side are averaged over blocks down to it (default 56). */
+  maxSide?: number;
+}
+
+/** The h × w map at `offset` averaged over f × f blocks (f = 1 copies it). */
+function shrink(t: Tensor, offset: number, h: number, w: number, f: number): { rows: number; cols: number; values: Float64Array } {
+  const rows = Math.ceil(h / f);
+  const cols = Math.ceil(w / f);
+  const values = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      let sum = 0;
+      let n = 0;
+      for (let i = r * f; i < Math.min(h, (r + 1) * f); i++) {
+        for (let j = c * f; j < Math.min(w, (c + 1) * f); j++) {
+          sum += t.data[offset + i * w + j];
+          n++;
+        }
+      }
+      values[r * cols + c] = sum / n;
+    }
+  }
+  return { rows, cols, values };
 }
 
 /** A view of size rows·cols starting at `offset` in t's data. */
@@ -63,10 +86,13 @@ export function plotFeatureMaps(maps: Tensor, options: FeatureMapOptions = {}): 
   if (!ok) throw new ShapeError(`plotFeatureMaps: the maps must be [C, H, W] or [1, C, H, W], got ${maps instanceof Tensor ? fmtShape(maps.shape) : String(maps)}`);
   const [c, h, w] = maps.shape.slice(-3);
   const shown = Math.min(c, options.maxMaps ?? 32);
-  const tiles: Tile[] = Array.from({ length: shown }, (_, i) => ({ label: `map ${i}`, rows: h, cols: w, values: slice(maps, i * h * w, h, w) }));
-  const [lo, hi] = finiteRange(maps.data.subarray(0, shown * h * w));
+  // Large maps (an AlexNet's 55 × 55 …) are averaged down so the file stays small.
+  const f = Math.max(1, Math.ceil(Math.max(h, w) / (options.maxSide ?? 56)));
+  const tiles: Tile[] = Array.from({ length: shown }, (_, i) => ({ label: `map ${i}`, ...shrink(maps, i * h * w, h, w, f) }));
+  const [lo, hi] = finiteRange(Float64Array.from(tiles.flatMap((t) => Array.from(t.values))));
   return drawTiles(tiles, {
     title: options.title ?? `Feature maps (${c} × ${h} × ${w})`, kind: 'feature-maps', min: lo, max: hi > lo ? hi : lo + 1, color: sequential,
-    colorLabel: 'activation', tileSize: options.tileSize ?? 72, caption: shownOf(shown, c, 'maps'),
+    colorLabel: 'activation', tileSize: options.tileSize ?? 72,
+    caption: [shownOf(shown, c, 'maps'), f > 1 ? `each cell the mean of ${f} × ${f} values` : undefined].filter(Boolean).join('; ') || undefined,
   });
 }

@@ -6,7 +6,7 @@ import {
   plotCurves, plotGradNorms, plotDecisionBoundary, plotConfusion, plotFilters, plotFeatureMaps, plotHiddenStates,
 } from '../../src/index.js';
 import { firstConv, firstRecurrent, captureOutput, captureSequence } from '../../src/plot/capture.js';
-import { tint, paletteColor, diverging } from '../../src/plot/colors.js';
+import { tint, paletteColor, diverging, sequential } from '../../src/plot/colors.js';
 import { assertWellFormedSvg, count, texts, pointsOf } from './xml.js';
 
 /** The part of a curves SVG that draws one metric's panel. */
@@ -132,6 +132,13 @@ test('plotFilters and plotFeatureMaps: a tile per filter or map, a cell per valu
   assert.equal(count(svg, /<g class="tile"/g), 4);
   assert.equal(count(svg, /<rect class="cell"/g), 4 * 28 * 28);
   assert.match(svg, /showing 4 of 6 maps/);
+  // Large maps are averaged down: 2 × 2 blocks of a 6 × 6 map at maxSide 3.
+  const big = tensor([[Array.from({ length: 6 }, (_, r) => Array.from({ length: 6 }, (_, c) => (r < 2 && c < 2 ? 4 : 0)))]]);
+  const shrunk = plotFeatureMaps(big, { maxSide: 3 });
+  assert.equal(count(shrunk, /<rect class="cell"/g), 9);
+  assert.match(shrunk, /each cell the mean of 2 × 2 values/);
+  const fills = [...shrunk.matchAll(/<rect class="cell"[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(fills, [sequential(1), ...Array<string>(8).fill(sequential(0))]);
   const rgb = plotFilters(zeros([4, 3, 3, 3]), { maxTiles: 5 });
   assert.equal(count(rgb, /<g class="tile"/g), 5);
   assert.deepEqual(texts(rgb, 'tile-label').slice(0, 4), ['filter 0 · in 0', 'filter 0 · in 1', 'filter 0 · in 2', 'filter 1 · in 0']);
