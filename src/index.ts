@@ -23,4 +23,6 @@ export * from './train/index.js';
 export * from './optim/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export { explain, formatExplain, explainPreset, EXPLAIN_PRESETS, drawGraph } from './explain/index.js';
+export type { ExplainOptions, ExplainRecord, ExplainLayer, ExplainCheck, ExplainLoss, ExplainValue, ExplainFormat, ExplainPreset, DrawGraphOptions } from './explain/index.js';
 export * from './plot/index.js';

@@ -42,6 +42,7 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { explainCommand, graphCommand, type ExplainFlags } from './explain.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -544,6 +545,29 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")
     .argument('[model]', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string | undefined) => { code = infoCommand(model, program.opts<{ backend?: string | true }>().backend !== undefined, io); });
+  program
+    .command('explain')
+    .description("write out one forward and backward pass of a small network in the lecture's notation (z, y, ∂Div/∂y, ∂Div/∂z = f′(z) ⊙ ∂Div/∂y, ∂Div/∂W = δ yᵀ, ∂Div/∂b = δ), every number from autograd and checked against the formulas")
+    .option('--preset <name>', 'lecture (default: the lecture\'s 1-2-1 sigmoid network at x = 2) or softmax-regression')
+    .option('--model <model>', 'a saved model (Linear layers and elementwise activations) instead of a preset; needs --input and --target')
+    .option('--input <json>', 'the input: a number or nested lists such as "[[0.5, 1]]" (one row per sample), or a .json file')
+    .option('--target <json>', 'the desired output (rows), or class indices for crossEntropy')
+    .option('--loss <name>', 'l2 (½‖y − d‖²), mse, crossEntropy (on logits) or binaryCrossEntropy (default: the preset\'s, or the saved model\'s training loss, else l2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown', 'html']).default('table'))
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action((flags: ExplainFlags) => { code = explainCommand(flags, io); });
+  program
+    .command('graph')
+    .description("draw the autograd graph of a preset's or saved model's loss: each op with its shape, value summary and gradient summary")
+    .option('--preset <name>', 'lecture (default) or softmax-regression')
+    .option('--model <model>', 'a saved model instead of a preset; needs --input and --target')
+    .option('--input <json>', 'the input: a number or nested lists, or a .json file')
+    .option('--target <json>', 'the desired output, or class indices')
+    .option('--loss <name>', 'the loss (default the preset\'s or the model\'s training loss, else l2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['svg', 'dot']).default('svg'))
+    .option('--no-backward', 'draw before back-propagating (no gradient summaries)')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action((flags: ExplainFlags) => { code = graphCommand(flags, io); });
 
   try {
     program.parse(argv as string[], { from: 'user' });

@@ -42,6 +42,7 @@ const PUBLIC = [
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
   'teacherForcingStep', 'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unigramEntropy', 'unsqueeze', 'writeIdx', 'xorData',
   'zeros', 'zerosLike',
+  'EXPLAIN_PRESETS', 'drawGraph', 'explain', 'explainPreset', 'formatExplain',
 ];
 
 test('src/index.ts exports exactly the public names', () => {

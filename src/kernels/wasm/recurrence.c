@@ -1,6 +1,6 @@
 // The forward step of the vanilla RNN (tanh or ReLU) and of the LSTM for WebAssembly: the loops
 // of src/kernels/cpu/recurrence.ts (rnnStep, lstmStep) in double precision, stored as float32, on
-// one step's slices packed contiguously by the caller (src/kernels/wasm/index.ts):
+// one step's slices packed contiguously by the caller (src/kernels/wasm/recurrence.ts):
 //   x    the step's xProj rows [N, G·H];    hh  h_{t−1} W_hhᵀ [N, G·H];   b  b_hh [G·H];
 //   mask one value per sequence [N] (or 0: none);   hprev (cprev) [N, H];
 //   act  the saved activations [N, A·H];   hnew (cnew) [N, H].
