@@ -8,8 +8,11 @@ export { backward, noGrad, isGradEnabled, setGradEnabled } from './autograd/grap
 export type { BackwardOptions } from './autograd/graph.js';
 export { setDebug, isDebug, detectAnomaly } from './autograd/debug.js';
 export { scopePath } from './autograd/scope.js';
-export { gradcheck } from './autograd/gradcheck.js';
-export type { GradcheckOptions } from './autograd/gradcheck.js';
+export { gradcheck, gradcheckEach } from './autograd/gradcheck.js';
+export type { GradcheckOptions, GradcheckEachOptions, GradcheckResult } from './autograd/gradcheck.js';
+export { gradcheckModel } from './diagnostics/gradcheck-model.js';
+export type { GradcheckModelOptions, ParameterCheck } from './diagnostics/gradcheck-model.js';
+export type { DiagnosticsOptions, DiagnosticsRecord, FirstNonFinite } from './diagnostics/types.js';
 export * from './ops/index.js';
 export { cpuKernels, kernelNames, registerBackend, registerKernel, setBackend, getBackend, listBackends, describeBackend, missingKernels, overrideKernel } from './kernels/backend.js';
 export type { Backend, BackendDescription, Kernels, KernelName } from './kernels/backend.js';

@@ -42,6 +42,9 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { DiagnosticsPrinter, saveDiagnostics } from './diagnostics-line.js';
+import { gradcheckCommand, type GradcheckFlags } from './gradcheck.js';
+import { GRADCHECK_PRESETS } from './gradcheck-presets.js';
 import { explainCommand, graphCommand, type ExplainFlags } from './explain.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
@@ -100,6 +103,7 @@ interface TrainFlags {
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
+  diagnostics?: boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -239,6 +243,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
+    ...(flags.diagnostics ? { diagnostics: true, callbacks: [new DiagnosticsPrinter(io.err)] } : {}),
   }));
   const seconds = (Date.now() - started) / 1000;
   const final = seq2seq ? evaluateSequences(model, test ?? train) : evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
@@ -247,6 +252,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   io.out(formatMetrics(which, final));
   const paths = saveModule(model, modelBase, jsonSafe({ config, [which]: final, seconds, stopReason: history.stopReason, ...extraMeta }) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
+  if (flags.diagnostics) saveDiagnostics(history, outDir, io.out);
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
@@ -508,6 +514,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
+    .option('--diagnostics', "per-epoch gradient norms per parameter, dead ReLUs, saturated sigmoid/tanh units and the first NaN/Inf op: printed per epoch, saved in diagnostics.json and history.json")
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')
@@ -568,6 +575,23 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--no-backward', 'draw before back-propagating (no gradient summaries)')
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .action((flags: ExplainFlags) => { code = graphCommand(flags, io); });
+
+  program
+    .command('gradcheck')
+    .description('check back-propagation against finite differences (float64) per parameter tensor, on a saved model or a small preset; exit 1 if any tensor fails')
+    .option('--model <model>', 'saved model (folder, base path, or its .json/.safetensors file)')
+    .option('--preset <name>', `a small network: ${Object.keys(GRADCHECK_PRESETS).join(', ')} (default mlp)`)
+    .option('--batch <n>', 'samples in the random batch', positiveInt('--batch'), 2)
+    .option('--tolerance <x>', 'largest worst relative error that passes (default 1e-5)', '1e-5')
+    .option('--eps <h>', 'finite-difference step (default 1e-6)')
+    .option('--elements <n>', "elements checked per parameter tensor, evenly spaced (default 64; 'all')")
+    .option('--input-shape <dims>', "one sample's input shape when the model does not record it, e.g. 1,28,28")
+    .option('--seed <n>', 'seed of the random batch (default 0)')
+    .option('--json', 'print the results as JSON')
+    .action((flags: GradcheckFlags) => {
+      if (flags.seed !== undefined) parseSeed(flags.seed);
+      code = gradcheckCommand(flags, io.out);
+    });
 
   try {
     program.parse(argv as string[], { from: 'user' });

@@ -24,7 +24,7 @@ const PUBLIC = [
   'decodeSafetensors', 'describeBackend', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
   'encodeSafetensors', 'evaluate', 'evaluateSequences', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
   'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend', 'getDefaultDtype',
-  'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect', 'init',
+  'getRngState', 'globalAvgPool', 'gradcheck', 'gradcheckEach', 'gradcheckModel', 'identity', 'indexSelect', 'init',
   'isActivationName', 'isDebug', 'isGradEnabled', 'isLossName', 'kernelNames', 'klDiv',
   'klDivergence', 'l2', 'l2Penalty', 'leakyRelu', 'lenet5', 'linear', 'listBackends',
   'loadCheckpoint', 'loadCsv', 'loadFashionMnist', 'loadIdxDataset', 'loadIdxFolder', 'loadMnist',
