@@ -53,7 +53,8 @@ test('the report holds the config, the summary and the final metrics of the run'
   assertHas(html, /<th scope="row">training<\/th><td>3 epoch\(s\), \d+ steps in/);
   assertHas(html, /<th scope="row">test accuracy<\/th><td>\d+\.\d\d %<\/td>/);
   assertHas(html, /&quot;name&quot;: &quot;circles&quot;/);
-  assertHas(html, /No gradient-norm plot or diagnostics table: the run recorded no diagnostics\./);
+  assertHas(html, /<h2 id="diagnostics">Diagnostics<\/h2>/);
+  assertHas(readFileSync(runs[1].path, 'utf8'), /No gradient-norm plot or diagnostics table: the run recorded no diagnostics\./);
   // The CNN's filters are its first convolution's: 6 filters of 1 × 5 × 5.
   const cnn = figures(readFileSync(runs[1].path, 'utf8'));
   assert.equal([...cnn.get('filters')!.matchAll(/<g class="tile"/g)].length, 6);

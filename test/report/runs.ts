@@ -51,7 +51,10 @@ export function historyWithDiagnostics(): History & { diagnostics: unknown[]; fi
 export function makeReports(): ReportRun[] {
   const dir = tempFolder('backprop-report-');
   const runs: ReportRun[] = [
-    { name: 'circles', path: train(dir, 'circles', ['--preset', 'circles', '--epochs', '3']), figures: ['curves', 'confusion', 'decision-boundary'], folder: join(dir, 'circles') },
+    {
+      name: 'circles', path: train(dir, 'circles', ['--preset', 'circles', '--epochs', '3', '--diagnostics']),
+      figures: ['curves', 'confusion', 'decision-boundary', 'grad-norms'], folder: join(dir, 'circles'),
+    },
     {
       name: 'cnn',
       path: train(dir, 'cnn', ['--config', config(dir, 'cnn', { data: { name: 'mnist', train: 120, test: 40 }, model: { type: 'lenet5' }, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.05 }, batchSize: 40, epochs: 1, validationSplit: 0.25, metrics: ['accuracy'] })]),
@@ -64,7 +67,7 @@ export function makeReports(): ReportRun[] {
       figures: ['curves', 'confusion', 'hidden-states'],
     },
   ];
-  // Diagnostics come from fit's diagnostics option; here a recorded History stands in for them.
+  // A History with known diagnostics (and a first NaN/Inf op) checks the table's figures.
   manualSeed(0);
   const data = circles({ n: 40 });
   const model = mlp([2, 4, 2], { activation: 'relu' });
