@@ -28,3 +28,4 @@ export * from './data/index.js';
 export * from './io/index.js';
 export { explain, formatExplain, explainPreset, EXPLAIN_PRESETS, drawGraph } from './explain/index.js';
 export type { ExplainOptions, ExplainRecord, ExplainLayer, ExplainCheck, ExplainLoss, ExplainValue, ExplainFormat, ExplainPreset, DrawGraphOptions } from './explain/index.js';
+export * from './plot/index.js';

@@ -26,6 +26,8 @@ import type { Module } from '../nn/module.js';
 import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, type TrainConfig } from './config.js';
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
+import { writeRunReport } from './report.js';
+import { reportFromRunFolder } from './report-folder.js';
 import { readDigit } from './image.js';
 import { modelInputShape, shapeInputs } from './input-shape.js';
 import { printSummary } from '../nn/summary.js';
@@ -96,6 +98,8 @@ interface TrainFlags {
   lr?: string;
   seed?: string;
   out?: string;
+  /** --report: true for <out>/report.html, or the file to write. */
+  report?: string | boolean;
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
@@ -182,6 +186,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     validation = parts.test;
   }
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  if (loaded.text && flags.report) io.err('note: --report is not written for a character language model (its samples are printed while it trains)');
   if (loaded.text) return trainLanguageModel(config, outDir, { train, test, ...loaded.text }, flags, io);
   const model = buildModel(config.model, train.x.shape.slice(1));
   // From here on every input is [N, ...model.inputShape], as eval and predict will give it.
@@ -211,6 +216,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     const paths = saveModule(model, modelBase, jsonSafe({ config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...extraMeta }) as Record<string, unknown>);
     writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify({ rule: 'perceptron', converged: r.converged, mistakesPerEpoch: r.mistakes }, null, 1));
     io.out(`saved model: ${paths.json} + ${paths.weights} (mistakes per epoch: ${join(outDir, 'history.json')})`);
+    if (flags.report) io.err('note: --report is not written for the perceptron rule (it has no loss curve); its mistakes per epoch are in history.json');
     return r.converged ? 0 : 1;
   }
 
@@ -250,6 +256,14 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
+  if (flags.report) {
+    const reportPath = typeof flags.report === 'string' ? resolve(flags.report) : join(outDir, 'report.html');
+    writeRunReport(reportPath, {
+      config, model, history, train, validation, test: test ?? undefined, final, finalOn: which, seconds, data: describeData(config.data),
+      classes, tokens: loaded.tokens, seq2seq,
+    });
+    io.out(`saved report: ${reportPath}`);
+  }
   return history.stopReason === 'nonFinite' ? 1 : 0;
 }
 
@@ -496,6 +510,7 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--lr <x>', 'override the learning rate')
     .option('--seed <n>', 'override the random seed')
     .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
+    .option('--report [file]', 'also write one self-contained HTML report of the run: config, metrics and every plot that applies (default <out>/report.html)')
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
@@ -523,6 +538,15 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--prime <text>', 'text to continue (default: none)')
     .option('--seed <n>', 'random seed of the sampling (default 0: the same text each time)')
     .action((model: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }) => { code = generateCommand(model, flags, io); });
+  program
+    .command('report')
+    .description('write the HTML report of a finished train run again from its folder (config, history, model; the data is loaded again from the seed)')
+    .argument('<run>', 'the folder a train run wrote, e.g. runs/circles')
+    .option('--out <file>', 'where to write the report (default <run>/report.html)')
+    .action((dir: string, flags: { out?: string }) => {
+      io.out(`saved report: ${reportFromRunFolder(dir, flags.out, (msg) => new UsageError(msg))}`);
+      code = 0;
+    });
   program
     .command('info')
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")

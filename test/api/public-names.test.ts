@@ -33,6 +33,7 @@ const PUBLIC = [
   'maxPool2d', 'mean', 'meanAbsoluteError', 'min', 'missingKernels', 'mlp', 'moduleFromConfig',
   'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'numberCodes', 'numberWords', 'numberWordsTask', 'oneHot', 'ones', 'orData', 'overrideKernel',
   'padSequences', 'parityTask', 'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand',
+  'plotConfusion', 'plotCurves', 'plotDecisionBoundary', 'plotFeatureMaps', 'plotFilters', 'plotGradNorms', 'plotHiddenStates',
   'randn', 'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'recurrence', 'registerBackend', 'registerKernel',
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'reverseTask', 'sampleLogits',
   'saveCheckpoint', 'saveModel', 'saveModule',
