@@ -1,7 +1,7 @@
 /**
  * backprop for the browser: everything of the Node entry (src/index.ts) that needs no file system —
  * tensors, ops, autograd, layers, models, losses, optimisers, fit (without checkpoints), datasets
- * built in memory, explain, and the kernel backends (the wasm backend included). Imported as
+ * built in memory, explain, the SVG plots, and the kernel backends (the wasm backend included). Imported as
  * `backprop/browser`, or as `backprop` by bundlers that honour the "browser" export condition.
  * test/browser/import-graph.test.ts keeps this module graph free of node:* and Node-only packages.
  */
@@ -60,3 +60,4 @@ export { CharVocab, unigramEntropy, padSequences } from './data/vocab.js';
 export type { CharVocabJSON, PadOptions, PaddedBatch } from './data/vocab.js';
 export { explain, formatExplain, explainPreset, EXPLAIN_PRESETS, drawGraph } from './explain/index.js';
 export type { ExplainOptions, ExplainRecord, ExplainLayer, ExplainCheck, ExplainLoss, ExplainValue, ExplainFormat, ExplainPreset, DrawGraphOptions } from './explain/index.js';
+export * from './plot/index.js';

@@ -21,7 +21,7 @@ const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHR
 interface Run {
   backend: string;
   matmul: { small: number[][]; maxDiff: number };
-  mlp: { loss: number; accuracy: number; logits: number[] };
+  mlp: { loss: number; accuracy: number; logits: number[]; curves: { parsed: boolean | null; lines: number } };
 }
 interface PageResult {
   error?: string;
@@ -79,6 +79,8 @@ function checkCommon(r: PageResult, note: (line: string) => void): void {
     assert.equal(run.matmul.maxDiff, 0, `${name}: 65×47·47×33 integer matmul equals the triple loop`);
     assert.ok(run.mlp.loss < 0.02, `${name}: final training loss ${run.mlp.loss} < 0.02`);
     assert.equal(run.mlp.accuracy, 1, `${name}: training accuracy`);
+    assert.equal(run.mlp.curves.parsed, true, `${name}: plotCurves(history) is an SVG document the browser parses`);
+    assert.ok(run.mlp.curves.lines > 0, `${name}: the curves plot draws lines`);
   }
   // The wasm matmul sums in another order (and with fused multiply-adds in the relaxed build), so
   // 40 epochs of Adam drift in the last float32 bits: logits within 1e-4 of cpu's (measured: 3e-6).
@@ -130,4 +132,5 @@ test('the isolated and plain pages train to the same predictions, and cpu matche
   const d = maxDiff(plain.runs.cpu.mlp.logits, node.runs.cpu.mlp.logits);
   t.diagnostic(`cpu logits browser−Node max ${d.toExponential(2)}; wasm logits browser (${plain.wasm.variant}) − Node (${node.wasm.variant}) max ${maxDiff(plain.runs.wasm.mlp.logits, node.runs.wasm.mlp.logits).toExponential(2)}`);
   assert.ok(d < 1e-5, `browser vs Node cpu logits differ by ${d}`);
+  assert.equal(node.runs.cpu.mlp.curves.lines, plain.runs.cpu.mlp.curves.lines, 'as many curves in Node as in the browser');
 });

@@ -1,3 +1,4 @@
+/* global DOMParser */
 // The checks the headless-Chromium test runs in the page (and test/browser/chromium.test.ts runs
 // in Node too, for comparison). Plain JavaScript, served as is: `bp` is the backprop browser
 // entry, `wasm` the wasm instance module (for the memory's shared flag).
@@ -47,7 +48,15 @@ function trainMlp(bp) {
   });
   const last = history.epochs[history.epochs.length - 1];
   const logits = Array.from(bp.predict(model, x).data);
-  return { loss: last.loss, accuracy: last.accuracy, logits };
+  return { loss: last.loss, accuracy: last.accuracy, logits, curves: svgCheck(bp.plotCurves(history)) };
+}
+
+/** Whether an SVG document parses (where a DOMParser exists: the page) and how many lines (polyline) it draws. */
+function svgCheck(svg) {
+  if (typeof DOMParser === 'undefined') return { parsed: null, lines: (svg.match(/<polyline\b/g) ?? []).length };
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  const ok = doc.documentElement.nodeName === 'svg' && doc.getElementsByTagName('parsererror').length === 0;
+  return { parsed: ok, lines: doc.getElementsByTagName('polyline').length };
 }
 
 /** Everything the test asserts, for one page load (or one Node process). */
