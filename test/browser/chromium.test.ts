@@ -16,6 +16,8 @@ import { runChecks } from './page/checks.mjs';
 import { startServer } from './server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Whether this build has the worker pool (threads in an isolated page). */
+const POOL = existsSync('src/kernels/wasm/pool.ts');
 const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH to run the browser tests)`;
 
 interface Run {
@@ -31,28 +33,32 @@ interface PageResult {
   backends: string[];
   wasm: { variant: string; shared: boolean; unshared: string | null; threads: number; native: number };
   runs: Record<'wasm' | 'cpu', Run>;
+  big: { first: number; second: number; workers: number; threads: number };
 }
 
 let browser: Browser | undefined;
 const pages: Partial<Record<'plain' | 'isolated', PageResult>> = {};
 
 /** Loads the test page from a server with or without COOP/COEP; fails on any console error or page error. */
-async function loadPage(isolated: boolean): Promise<PageResult> {
+async function loadPage(isolated: boolean): Promise<PageResult & { webWorkers: number }> {
   if (!browser) throw new Error('no browser');
   const server = await startServer(isolated);
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    // A build without the worker pool lacks /dist/kernels/wasm/pool.js: the page expects that 404.
+    const expected = (url: string): boolean => !POOL && url.endsWith('/dist/kernels/wasm/pool.js');
+    page.on('requestfailed', (r) => { if (!expected(r.url())) problems.push(`request failed: ${r.url()}`); });
+    page.on('response', (r) => { if (r.status() >= 400 && !expected(r.url())) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+    page.on('console', (m) => { if (m.type() === 'error' && !expected(m.location().url)) problems.push(`console.error: ${m.text()}`); });
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => (globalThis as unknown as { __backpropResult?: unknown }).__backpropResult !== undefined, undefined, { timeout: 240_000 });
     const result = await page.evaluate(() => (globalThis as unknown as { __backpropResult: unknown }).__backpropResult) as PageResult;
     assert.equal(result.error, undefined, result.error);
     assert.deepEqual(problems, []);
-    return result;
+    return { ...result, webWorkers: page.workers().length };
   } finally {
     await context.close();
     await server.close();
@@ -105,6 +111,7 @@ test('plain headers: not cross-origin isolated, the wasm backend runs on one thr
   assert.equal(r.wasm.shared, false);
   assert.match(r.wasm.unshared ?? '', /not cross-origin isolated/);
   assert.equal(r.wasm.threads, 1);
+  assert.deepEqual([r.big.first, r.big.second, r.big.workers, r.webWorkers], [0, 0, 0, 0], '256³ product exact, no workers');
   checkCommon(r, (line) => t.diagnostic(line));
 });
 
@@ -115,8 +122,15 @@ test('COOP + COEP: cross-origin isolated, the wasm backend gets shared memory', 
   assert.equal(r.sharedArrayBuffer, true);
   assert.equal(r.wasm.shared, true);
   assert.equal(r.wasm.unshared, null);
-  // Until the worker pool (src/kernels/wasm/pool.ts) lands, the backend reports one thread.
-  assert.equal(r.wasm.threads, existsSync('src/kernels/wasm/pool.ts') ? 2 : 1);
+  // With the worker pool (src/kernels/wasm/pool.ts) an isolated page runs more than one thread.
+  t.diagnostic(`pool ${POOL}: threads ${r.wasm.threads}, pool workers ${r.big.workers}, Web Workers ${r.webWorkers}; 256³ product − triple loop: ${r.big.first} then ${r.big.second}`);
+  if (POOL) {
+    assert.ok(r.wasm.threads > 1, `threads ${r.wasm.threads}`);
+    assert.equal(r.big.workers, r.wasm.threads - 1, 'the pool started a worker per extra thread');
+    assert.equal(r.webWorkers, r.big.workers, 'as Web Workers of the page');
+  } else assert.equal(r.wasm.threads, 1);
+  assert.equal(r.big.first, 0, '256³ integer product equals the triple loop (workers starting)');
+  assert.equal(r.big.second, 0, '256³ integer product equals the triple loop (workers running)');
   checkCommon(r, (line) => t.diagnostic(line));
 });
 

@@ -1,4 +1,4 @@
-/* global DOMParser */
+/* global DOMParser, setTimeout */
 // The checks the headless-Chromium test runs in the page (and test/browser/chromium.test.ts runs
 // in Node too, for comparison). Plain JavaScript, served as is: `bp` is the backprop browser
 // entry, `wasm` the wasm instance module (for the memory's shared flag).
@@ -57,6 +57,30 @@ function svgCheck(svg) {
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const ok = doc.documentElement.nodeName === 'svg' && doc.getElementsByTagName('parsererror').length === 0;
   return { parsed: ok, lines: doc.getElementsByTagName('polyline').length };
+}
+
+/** The largest absolute difference between two arrays. */
+function maxAbsDiff(got, want) {
+  let d = 0;
+  for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(got[i] - want[i]));
+  return d;
+}
+
+/**
+ * A 256×256·256×256 integer product on the wasm backend (big enough for the worker pool to split
+ * it) against the triple loop, before and after the page's Web Workers have had time to start
+ * (they start asynchronously); `pool` is the pool module, or null where there is none.
+ */
+export async function threadCheck(bp, wasm, pool) {
+  bp.setBackend('wasm');
+  const a = intMatrix(bp, 256, 256, 3);
+  const b = intMatrix(bp, 256, 256, 4);
+  const want = naiveMatmul(a.data, b.data, 256, 256, 256);
+  const first = maxAbsDiff(bp.matmul(a, b).data, want);
+  await new Promise((done) => setTimeout(done, 1000));
+  const second = maxAbsDiff(bp.matmul(a, b).data, want);
+  const workers = pool ? pool.poolWorkers(wasm.instance(wasm.bestVariant())) : 0;
+  return { first, second, workers, threads: bp.describeBackend('wasm').threads };
 }
 
 /** Everything the test asserts, for one page load (or one Node process). */
