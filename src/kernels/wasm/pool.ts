@@ -90,8 +90,8 @@ interface WorkerHandle {
 
 /** The pool of one instance: its workers and control block, or why it runs single-threaded. */
 interface Pool {
-  control: Int32Array<SharedArrayBuffer>;
-  args: Float64Array<SharedArrayBuffer>;
+  control: Int32Array<ArrayBufferLike>;
+  args: Float64Array<ArrayBufferLike>;
   workers: WorkerHandle[];
   ids: Map<string, number>;
   fns: ((...a: number[]) => void)[];
@@ -149,6 +149,8 @@ export function poolStatus(inst: WasmInstance): { threads: number; reason?: stri
   const want = threadCount();
   if (want === 1) return { threads: 1 };
   if (!inst.shared) return { threads: 1, reason: inst.unshared ?? 'memory not shared' };
+  const unavailable = sharingUnavailable();
+  if (unavailable) return { threads: 1, reason: unavailable };
   const pool = pools.get(inst);
   if (pool?.failed) return { threads: 1, reason: pool.failed };
   return { threads: want };
@@ -210,7 +212,10 @@ function runJob(pool: Pool, id: number, args: number[], parts: number, active: n
 function poolOf(inst: WasmInstance, workers: number): Pool {
   let pool = pools.get(inst);
   if (!pool) {
-    const sab = new SharedArrayBuffer(CONTROL_BYTES);
+    const unavailable = sharingUnavailable();
+    // A browser page that is not cross-origin isolated may still create a shared WebAssembly
+    // memory (Chromium does), but it cannot share it with workers: record why, run on one thread.
+    const sab = unavailable ? new ArrayBuffer(CONTROL_BYTES) : new SharedArrayBuffer(CONTROL_BYTES);
     const names = Object.keys(inst.exports).sort();
     pool = {
       control: new Int32Array(sab),
@@ -219,11 +224,19 @@ function poolOf(inst: WasmInstance, workers: number): Pool {
       ids: new Map(names.map((n, i) => [n, i])),
       fns: names.map((n) => inst.exports[n] as (...a: number[]) => void),
       gen: 0,
+      failed: unavailable,
     };
     pools.set(inst, pool);
   }
   if (!pool.failed && pool.workers.length < workers) startWorkers(inst, pool, workers);
   return pool;
+}
+
+/** Why this engine cannot share memory with workers (no SharedArrayBuffer, or a page not cross-origin isolated), or undefined. */
+function sharingUnavailable(): string | undefined {
+  if (typeof SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer (a browser page must be cross-origin isolated)';
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return 'page not cross-origin isolated';
+  return undefined;
 }
 
 /** Starts workers up to `workers` and (in Node) waits until they are ready; records a failure instead of throwing. */
@@ -260,10 +273,8 @@ function spawn(data: Record<string, unknown>): WorkerHandle {
   }
   const g = globalThis as unknown as {
     Worker?: new (url: string) => WorkerHandle & { postMessage(d: unknown): void };
-    crossOriginIsolated?: boolean;
   };
   if (!g.Worker) throw new BackpropError('no Worker in this engine');
-  if (g.crossOriginIsolated === false) throw new BackpropError('page not cross-origin isolated');
   const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
   const w = new g.Worker(url);
   w.postMessage(data);
