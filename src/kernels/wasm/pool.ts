@@ -174,11 +174,11 @@ export function parallelFor(inst: WasmInstance, name: string, args: number[], pa
   if (args.length > MAX_ARGS) throw new BackpropError(`parallelFor: ${name} takes at most ${MAX_ARGS} arguments, got ${args.length}`);
   let active = 0;
   while (active < Math.min(threads - 1, pool.workers.length) && Atomics.load(pool.control, (WORKER_LINE0 + active) * LINE + 2) === 1) active++;
-  runJob(pool, id, args, parts, active);
+  runJob(pool, id, args, parts, active, name);
 }
 
 /** Posts a job, runs parts on this thread, and waits for the participating workers. */
-function runJob(pool: Pool, id: number, args: number[], parts: number, active: number): void {
+function runJob(pool: Pool, id: number, args: number[], parts: number, active: number, name: string): void {
   const ctl = pool.control;
   ctl[FN] = id;
   ctl[NARGS] = args.length;
@@ -205,7 +205,7 @@ function runJob(pool: Pool, id: number, args: number[], parts: number, active: n
       Atomics.store(ctl, at + 1, 0);
     }
   }
-  if (failed) throw new BackpropError(`parallelFor: a worker failed in wasm export #${id}`);
+  if (failed) throw new BackpropError(`parallelFor: a worker thread failed in the wasm export ${name}`);
 }
 
 /** The pool of an instance with at least `workers` workers started (or its failure recorded). */
