@@ -13,6 +13,9 @@ import { setParallelMinMacs } from '../../src/kernels/wasm/matmul.js';
 import { instance } from '../../src/kernels/wasm/instance.js';
 import { defaultThreads, parallelFor, poolStatus, poolWorkers, setThreads, threadCount } from '../../src/kernels/wasm/pool.js';
 import { randomArray, operandSizes as sizes } from './data.js';
+import { describeBackend, getBackend, setBackend } from '../../src/kernels/backend.js';
+import '../../src/kernels/select.js';
+import { backendInfoLines } from '../../src/cli/info.js';
 
 if (!wasmFeatures().relaxedSimd) setFlagsFromString('--experimental-wasm-relaxed-simd');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,6 +82,21 @@ describe('wasm threads', () => {
     assert.equal(threadCount(), defaultThreads());
     assert.throws(() => setThreads(0), /threads: expected an integer from 1 to 16, got 0/);
     assert.throws(() => setThreads(2.5), /got 2\.5/);
+  });
+
+  test('describeBackend and backprop info --backend report the threads of the wasm backend', () => {
+    const before = getBackend();
+    setBackend('wasm');
+    try {
+      setThreads(2);
+      assert.equal(describeBackend().threads, 2);
+      assert.ok(backendInfoLines().includes('threads: 2'));
+      setThreads(1);
+      assert.equal(describeBackend('wasm').threads, 1);
+      assert.ok(backendInfoLines().includes('threads: 1'));
+    } finally {
+      setBackend(before);
+    }
   });
 
   test('parallelFor runs every part exactly once, on threads 0..n-1', () => {
