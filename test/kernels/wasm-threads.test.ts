@@ -144,5 +144,7 @@ describe('wasm threads', () => {
     const one = run('1');
     assert.equal(one.threads, 1);
     assert.equal(one.workers, 0);
+    const bad = run('lots');
+    assert.ok(bad.threads >= 1 && bad.threads <= 4, 'a bad BACKPROP_THREADS falls back to the default');
   });
 });

@@ -112,18 +112,21 @@ export function setThreads(n: number | undefined): void {
   requested = n;
 }
 
-/** The default thread count: BACKPROP_THREADS, else the machine's parallelism capped at 4. */
+/** The default thread count: BACKPROP_THREADS, else the machine's parallelism capped at 4 (a bad BACKPROP_THREADS warns once and is ignored). */
 export function defaultThreads(): number {
   const env = globalThis.process?.env?.BACKPROP_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
-    if (!(Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS + 1)) {
-      throw new ConfigError(`BACKPROP_THREADS: expected an integer from 1 to ${MAX_WORKERS + 1}, got '${env}'`);
+    if (Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS + 1) return n;
+    if (warnedEnv !== env) {
+      warnedEnv = env;
+      const message = `backprop: BACKPROP_THREADS: expected an integer from 1 to ${MAX_WORKERS + 1}, got '${env}'; using the default`;
+      (globalThis.process as { emitWarning?: (m: string) => void } | undefined)?.emitWarning?.(message);
     }
-    return n;
   }
   return Math.max(1, Math.min(4, hardwareThreads()));
 }
+let warnedEnv: string | undefined;
 
 /** The threads the wasm kernels use: setThreads, else the default. */
 export function threadCount(): number {
