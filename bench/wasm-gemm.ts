@@ -5,11 +5,13 @@
  * the engine validates it (Node 20: run with --experimental-wasm-relaxed-simd).
  * With --train it also times training steps (MLP 784-128-10 batch 64, RNN/LSTM h128 in64 T32 b32)
  * under the cpu backend, a backend whose only wasm kernel is matmul, and the whole wasm backend.
- * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME] [--train]
+ * Each wasm build is measured at every thread count of --threads (default 1,2; pool.ts's setThreads);
+ * the CPU-time column then counts the CPU time of all threads.
+ * Usage: npx tsx bench/wasm-gemm.ts [--runs N] [--only NAME] [--train] [--threads 1,2]
  *   node --experimental-wasm-relaxed-simd --import tsx bench/wasm-gemm.ts
  */
 import { matmul as cpuMatmul, type MatmulOptions } from '../src/kernels/cpu/matmul.js';
-import { wasmBackend, wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
+import { setThreads, wasmBackend, wasmFeatures, wasmMatmul } from '../src/kernels/wasm/index.js';
 import type { FloatArray } from '../src/kernels/types.js';
 import { kernelNames, registerBackend, setBackend } from '../src/kernels/backend.js';
 import { WASM_FALLBACK } from '../src/kernels/wasm-declaration.js';
@@ -89,7 +91,7 @@ function measure(matmul: MatmulFn, s: Shape, runs: number, minMs: number): Rates
 }
 
 /** Median ms of the MLP and RNN/LSTM training steps: cpu backend, wasm matmul only, whole wasm backend. */
-function trainingSteps(variant: 'simd' | 'relaxed'): void {
+function trainingSteps(variant: 'simd' | 'relaxed', threads: number[]): void {
   const wasm = wasmBackend();
   if (!wasm) return;
   // Registry v2: a backend names every kernel it leaves to the cpu kernels.
@@ -105,15 +107,28 @@ function trainingSteps(variant: 'simd' | 'relaxed'): void {
     ['LSTM step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('lstm'), 0.1, rnnOpts, 'fused').value],
   ];
   console.log(`\ntraining step, median ms (wasm-${variant}; kernels of the whole backend: ${Object.keys(full.kernels).join(', ')})`);
-  console.log(`${'step'.padEnd(30)}${'cpu'.padStart(9)}${'wasm matmul'.padStart(13)}${'wasm'.padStart(9)}`);
-  for (const [name, fn] of rows) {
-    const ms = ['cpu', 'wasm-matmul', full.name].map((b) => {
-      setBackend(b);
-      return fn();
-    });
-    setBackend('cpu');
-    console.log(`${name.padEnd(30)}${ms[0].toFixed(2).padStart(9)}${ms[1].toFixed(2).padStart(13)}${ms[2].toFixed(2).padStart(9)}   ×${(ms[0] / ms[2]).toFixed(2)}`);
+  for (const t of threads) {
+    setThreads(t);
+    console.log(`threads: ${t}`);
+    console.log(`${'step'.padEnd(30)}${'cpu'.padStart(9)}${'wasm matmul'.padStart(13)}${'wasm'.padStart(9)}`);
+    for (const [name, fn] of rows) {
+      const ms = ['cpu', 'wasm-matmul', full.name].map((b) => {
+        setBackend(b);
+        return fn();
+      });
+      setBackend('cpu');
+      console.log(`${name.padEnd(30)}${ms[0].toFixed(2).padStart(9)}${ms[1].toFixed(2).padStart(13)}${ms[2].toFixed(2).padStart(9)}   ×${(ms[0] / ms[2]).toFixed(2)}`);
+    }
   }
+  setThreads(undefined);
+}
+
+/** A matmul that runs on `threads` threads (set before every call, as several columns share the pool). */
+function onThreads(fn: MatmulFn, threads: number): MatmulFn {
+  return (a, b, m, k, n, opts) => {
+    setThreads(threads);
+    return fn(a, b, m, k, n, opts);
+  };
 }
 
 /** Parses the arguments and prints one line per shape, one column per implementation. */
@@ -122,16 +137,20 @@ function main(): void {
   let runs = 7;
   let only: string | undefined;
   let train = false;
+  let threads = [1, 2];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs') runs = Number(args[++i]);
     else if (args[i] === '--only') only = args[++i];
     else if (args[i] === '--train') train = true;
+    else if (args[i] === '--threads') threads = (args[++i] ?? '1').split(',').map(Number);
   }
   const f = wasmFeatures();
   const impls: [string, MatmulFn][] = [['cpu', cpuMatmul]];
-  if (f.simd) impls.push(['wasm-simd', wasmMatmul('simd')]);
-  if (f.relaxedSimd) impls.push(['wasm-relaxed', wasmMatmul('relaxed')]);
-  console.log(`matmul GFLOP/s, median of ${runs} runs: wall (min–max) / cpu-time; single thread; features ${JSON.stringify(f)}`);
+  for (const t of threads) {
+    if (f.simd) impls.push([`wasm-simd ×${t}`, onThreads(wasmMatmul('simd'), t)]);
+    if (f.relaxedSimd) impls.push([`wasm-relaxed ×${t}`, onThreads(wasmMatmul('relaxed'), t)]);
+  }
+  console.log(`matmul GFLOP/s, median of ${runs} runs: wall (min–max) / cpu-time (all threads); ×N = N threads; features ${JSON.stringify(f)}`);
   console.log('shape'.padEnd(22) + impls.map(([name]) => name.padStart(30)).join(''));
   for (const s of shapes) {
     if (only !== undefined && !s.name.includes(only)) continue;
@@ -142,7 +161,7 @@ function main(): void {
     });
     console.log(s.name.padEnd(22) + cells.join(''));
   }
-  if (train && f.simd) trainingSteps(f.relaxedSimd ? 'relaxed' : 'simd');
+  if (train && f.simd) trainingSteps(f.relaxedSimd ? 'relaxed' : 'simd', threads);
 }
 
 main();

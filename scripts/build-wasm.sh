@@ -30,7 +30,7 @@ LDFLAGS="-Wl,--no-entry -Wl,--export=__heap_base -Wl,--export=__stack_pointer -W
 SOURCES=$(ls $SRC/*.c)
 # The functions of gemm.c, the only place where v128.bitselect stands for the relaxed madd (other
 # files may use bitselect for its own sake: clang vectorises selects into it).
-GEMM_FUNCS='gemm_batch|gemm_region|gemm_scratch|gemm_packed|gemm_tile_rows|gemm_tile_cols|packed_a_floats|round_up|gemm|gemv|macro_kernel|kernel|pack_a|pack_b|block_size|min_i'
+GEMM_FUNCS='gemm_batch_part|gemm_region_part|gemm_batch|gemm_region|gemm_scratch|gemm_packed|gemm_tile_rows|gemm_tile_cols|packed_a_floats|round_up|gemm|gemv|macro_kernel|kernel|pack_a|pack_b|block_size|min_i'
 
 clang $CFLAGS $LDFLAGS -Wl,--strip-all -o "$TMP/simd.wasm" $SOURCES
 clang $CFLAGS $LDFLAGS -o "$TMP/plain-named.wasm" $SOURCES

@@ -11,6 +11,7 @@ import { decodeCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.js';
 import { describeBackend, getBackendSource, isBackendAvailable, kernelNames, knownBackends, type BackendSource } from '../kernels/backend.js';
 import { BACKEND_ENV, PREFER_FASTEST } from '../kernels/select.js';
 import { wasmFeatures } from '../kernels/wasm-declaration.js';
+import { wasmThreads } from '../kernels/wasm/index.js';
 
 const CHECKPOINT_FORMAT = 'backprop.checkpoint';
 
@@ -88,6 +89,12 @@ const SOURCE_WORDS: Record<BackendSource, string> = {
   setBackend: 'chosen by setBackend()',
 };
 
+/** Why the wasm backend runs on one thread when it does (empty otherwise or for other backends). */
+function threadsNote(backend: string): string {
+  const reason = backend === 'wasm' ? wasmThreads().reason : undefined;
+  return reason ? ` (${reason})` : '';
+}
+
 /** The lines of `backprop info --backend`: the backend in use, its threads, native kernels and cpu fallbacks, and the others. */
 export function backendInfoLines(): string[] {
   const d = describeBackend();
@@ -95,7 +102,7 @@ export function backendInfoLines(): string[] {
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   return [
     `backend: ${d.name} (${SOURCE_WORDS[getBackendSource()]})`,
-    `threads: ${d.threads}`,
+    `threads: ${d.threads}${threadsNote(d.name)}`,
     `native kernels (${d.native.length} of ${kernelNames.length}): ${d.native.length === kernelNames.length ? 'all' : d.native.join(', ') || 'none'}`,
     `cpu fallback (${d.fallback.length}): ${d.fallback.join(', ') || 'none'}`,
     `backends: ${knownBackends().map((n) => (isBackendAvailable(n) ? n : `${n} (not available here)`)).join(', ')}`,

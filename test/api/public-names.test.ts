@@ -38,7 +38,7 @@ const PUBLIC = [
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'reverseTask', 'sampleLogits',
   'saveCheckpoint', 'saveModel', 'saveModule',
   'saveSafetensors', 'scalar', 'scopePath', 'sequenceCrossEntropy', 'setBackend', 'setDebug', 'setGradEnabled',
-  'setRngState', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
+  'setRngState', 'setThreads', 'sigmoid', 'sign', 'sin', 'slice', 'softmax', 'softplus', 'spirals', 'sqrt',
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
   'teacherForcingStep', 'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unigramEntropy', 'unsqueeze', 'writeIdx', 'xorData',
   'zeros', 'zerosLike',

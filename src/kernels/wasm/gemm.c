@@ -344,3 +344,25 @@ void gemm_batch(const float *a, const float *b, float *c, int m, int k, int n, i
   for (int t = first; t < last; t++)
     gemm(a + (long)t * strideA, b + (long)t * strideB, c + (long)t * m * n, m, k, n, transA, transB, scratch);
 }
+
+// One part of a threaded batch (pool.ts's parallelFor): products part*chunk .. part*chunk+chunk-1
+// (at most batch), with the scratch of this thread (scratchFloats floats per thread).
+__attribute__((export_name("gemm_batch_part")))
+void gemm_batch_part(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB,
+                     int batch, int strideA, int strideB, int chunk, float *scratch, int scratchFloats,
+                     int part, int thread) {
+  int first = part * chunk;
+  int last = min_i(batch, first + chunk);
+  gemm_batch(a, b, c, m, k, n, transA, transB, first, last, strideA, strideB, scratch + (long)thread * scratchFloats);
+}
+
+// One part of a threaded packed product: rows (byRows) or columns part*chunk .. part*chunk+chunk-1
+// of C, with the scratch of this thread. chunk is a multiple of MR (rows) or NR (columns).
+__attribute__((export_name("gemm_region_part")))
+void gemm_region_part(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB,
+                      int byRows, int chunk, float *scratch, int scratchFloats, int part, int thread) {
+  int from = part * chunk;
+  float *s = scratch + (long)thread * scratchFloats;
+  if (byRows) gemm_region(a, b, c, m, k, n, transA, transB, from, min_i(m, from + chunk), 0, n, s);
+  else gemm_region(a, b, c, m, k, n, transA, transB, 0, m, from, min_i(n, from + chunk), s);
+}

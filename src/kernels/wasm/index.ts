@@ -7,7 +7,8 @@
  * wasmCall (call.ts). Float64 arrays (gradient checks) go to the cpu kernels.
  */
 import type { Backend } from '../backend.js';
-import { bestVariant, wasmFeatures } from './instance.js';
+import { bestVariant, instance, wasmFeatures } from './instance.js';
+import { poolStatus } from './pool.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
@@ -18,6 +19,7 @@ import { wasmSoftmaxKernels } from './softmax.js';
 
 export { wasmFeatures, type WasmVariant } from './instance.js';
 export { wasmMatmul } from './matmul.js';
+export { setThreads, threadCount, parallelFor } from './pool.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
 export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -41,5 +43,11 @@ export function wasmBackend(): Backend | null {
       recurrenceStep: wasmRecurrenceStep(variant),
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
     },
+    threads: () => wasmThreads().threads,
   };
+}
+
+/** The threads the wasm kernels run on (setThreads / BACKPROP_THREADS / the default), and why only one when they cannot use more. */
+export function wasmThreads(): { threads: number; reason?: string } {
+  return poolStatus(instance(bestVariant()));
 }

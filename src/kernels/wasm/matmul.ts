@@ -1,8 +1,16 @@
-/** The wasm matmul kernel: gemm.c's packed, register-blocked SIMD GEMM behind the cpu kernel's contract. */
+/**
+ * The wasm matmul kernel: gemm.c's packed, register-blocked SIMD GEMM behind the cpu kernel's
+ * contract, spread over the pool's threads (pool.ts) when the product is large enough: a batch of
+ * products by whole products, a single packed product by row blocks of C (or column panels when C
+ * is wider than tall: each part repacks the other operand, so the smaller one is duplicated).
+ * Every element of C is summed in the same order whatever thread computes it, so threaded results
+ * equal single-threaded ones bit for bit.
+ */
 import type { FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
-import { instance, type WasmVariant } from './instance.js';
-import { wasmCall } from './call.js';
+import { instance, type WasmInstance, type WasmVariant } from './instance.js';
+import { wasmCall, type WasmCall } from './call.js';
+import { parallelFor, threadCount } from './pool.js';
 
 /** The gemm.c exports this file calls. */
 interface MatmulExports {
@@ -12,6 +20,9 @@ interface MatmulExports {
     scratch: number,
   ): void;
   gemm_scratch(m: number, k: number, n: number): number;
+  gemm_packed(m: number, n: number): number;
+  gemm_tile_rows(): number;
+  gemm_tile_cols(): number;
 }
 
 /** The matmul kernel (same contract as the cpu kernel) of one variant; float64 falls back to cpu. */
@@ -39,10 +50,58 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
       const pa = c.input(a);
       const pb = c.input(b);
       const pc = c.output(len);
-      const scratch = c.scratch(ex.gemm_scratch(rowsOut, k, n));
-      ex.gemm_batch(pa, pb, pc, rowsOut, k, n, transA ? 1 : 0, transB ? 1 : 0, 0, batchOut, sa, sb, scratch);
+      const p: Product = { a: pa, b: pb, c: pc, m: rowsOut, k, n, transA: transA ? 1 : 0, transB: transB ? 1 : 0, batch: batchOut, sa, sb };
+      gemmThreaded(inst, ex, c, p);
     });
     // Operands that do not fit the memory (past 2 GiB, or the engine refuses to grow) stay on the cpu.
     return out ? out[0] : cpuMatmul(a, b, m, k, n, opts);
   };
+}
+
+/** One call's operands (byte offsets) and shape. */
+interface Product {
+  a: number; b: number; c: number; m: number; k: number; n: number;
+  transA: number; transB: number; batch: number; sa: number; sb: number;
+}
+
+/** Multiply-adds per thread below which a product stays on fewer threads (waking a worker costs more). */
+let parallelMinMacs = 1 << 21;
+
+/** Sets the multiply-adds per thread that a product needs before it is split (tests split small ones); returns the previous value. */
+export function setParallelMinMacs(macs: number): number {
+  const before = parallelMinMacs;
+  parallelMinMacs = Math.max(1, macs);
+  return before;
+}
+
+/** Runs a product on as many threads as its size warrants (see setParallelMinMacs). */
+function gemmThreaded(inst: WasmInstance, ex: MatmulExports, c: WasmCall, p: Product): void {
+  const { m, k, n, batch } = p;
+  const perThread = ex.gemm_scratch(m, k, n);
+  const macs = m * k * n;
+  const threads = Math.min(threadCount(), Math.max(1, Math.floor((macs * batch) / parallelMinMacs)));
+  const head = [p.a, p.b, p.c, m, k, n, p.transA, p.transB];
+  if (threads <= 1) {
+    ex.gemm_batch(p.a, p.b, p.c, m, k, n, p.transA, p.transB, 0, batch, p.sa, p.sb, c.scratch(perThread));
+    return;
+  }
+  const scratch = c.scratch(threads * perThread);
+  if (batch >= threads) {
+    const chunk = Math.ceil(batch / threads);
+    parallelFor(inst, 'gemm_batch_part', [...head, batch, p.sa, p.sb, chunk, scratch, perThread], Math.ceil(batch / chunk));
+    return;
+  }
+  const byRows = m >= n;
+  const unit = byRows ? ex.gemm_tile_rows() : ex.gemm_tile_cols();
+  const size = byRows ? m : n;
+  const chunk = Math.ceil(Math.ceil(size / threads) / unit) * unit;
+  const parts = Math.ceil(size / chunk);
+  for (let t = 0; t < batch; t++) {
+    const at = [p.a + 4 * t * p.sa, p.b + 4 * t * p.sb, p.c + 4 * t * m * n, m, k, n, p.transA, p.transB];
+    if (!ex.gemm_packed(m, n) || parts < 2) {
+      ex.gemm_batch(at[0] as number, at[1] as number, at[2] as number, m, k, n, p.transA, p.transB, 0, 1, 0, 0, scratch);
+    } else {
+      parallelFor(inst, 'gemm_region_part', [...at, byRows ? 1 : 0, chunk, scratch, perThread], parts);
+    }
+  }
 }
