@@ -7,13 +7,16 @@
  * wasmCall (call.ts). Float64 arrays (gradient checks) go to the cpu kernels.
  */
 import type { Backend } from '../backend.js';
-import { bestVariant, wasmFeatures } from './instance.js';
+import { bestVariant, instance, wasmFeatures } from './instance.js';
+import { storageOf } from './storage.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
 import { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
 
 export { wasmFeatures, type WasmVariant } from './instance.js';
+export { copyStats, resetCopyStats, type CopyStats } from './call.js';
+export { storageOf, type StorageStats } from './storage.js';
 export { wasmMatmul } from './matmul.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
@@ -23,8 +26,11 @@ export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
 export function wasmBackend(): Backend | null {
   if (!wasmFeatures().simd) return null;
   const variant = bestVariant();
+  const storage = storageOf(instance(variant));
   return {
     name: 'wasm',
+    // Tensors live in the module's memory only when it is shared (views survive growth); else the copy path.
+    ...(storage.persistent ? { storage } : {}),
     kernels: {
       matmul: wasmMatmul(variant),
       ...wasmOptimKernels(variant),

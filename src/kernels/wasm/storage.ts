@@ -1,0 +1,183 @@
+/**
+ * Tensor storage owned by the wasm backend. Over a SHARED memory (views of a SharedArrayBuffer
+ * stay valid when the memory grows) tensors' arrays are views of pool blocks (pool.ts), so kernels
+ * take them by address; over a non-shared memory (growing it detaches every view) nothing lives
+ * there between calls and wasmCall copies operands in and out.
+ *
+ * A block returns to the pool when
+ *  - every JavaScript view of it has been collected (a FinalizationRegistry on the view handed
+ *    out; a subarray of a pool view keeps its parent alive, so a slice never outlives its block), or
+ *  - its owner proves nobody can read it (the autograd engine's gradient temporaries: `release`).
+ * Finalizers never run inside one synchronous job (a whole `fit`), so the blocks in use are capped
+ * by two budgets: tensors, and temporaries (allocations inside `transient`, which their caller
+ * releases). Past a budget a request gets null and the caller uses an ordinary array (the copy
+ * path), so memory stays bounded however long a synchronous job runs.
+ */
+import type { BackendStorage } from '../backend.js';
+import type { FloatArray } from '../types.js';
+import { BlockPool, sizeClass, type PoolStats } from './pool.js';
+import type { WasmInstance } from './instance.js';
+
+const MiB = 2 ** 20;
+/** Default budgets: bytes of blocks held by tensors, and by temporaries (inside `transient`). */
+export const DEFAULT_BUDGET = Object.freeze({ tensors: 128 * MiB, temporaries: 64 * MiB });
+
+/** Subarrays of pool views, each mapped to the view it was cut from (so the parent, and its block, stay alive). */
+const parents = new WeakMap<Float32Array, Float32Array>();
+
+/** A view of a pool block: a Float32Array whose subarrays keep it alive. */
+class PoolView extends Float32Array {
+  /** A view of part of this block, as Float32Array.subarray, that holds this view (and its block) while it lives. */
+  override subarray(begin?: number, end?: number): PoolView {
+    const s = super.subarray(begin, end) as PoolView;
+    parents.set(s, this);
+    return s;
+  }
+}
+
+/** What storage knows of a handed-out block. */
+interface BlockInfo {
+  serial: number;
+  /** 0: a tensor's block; 1: a temporary's. */
+  budget: 0 | 1;
+  size: number;
+  /** The registry's unregister token. */
+  token: object;
+}
+
+/** Counts for tests and benchmarks: the pool's, plus how blocks came back and the budgets' use. */
+export interface StorageStats extends PoolStats {
+  /** Blocks returned by their owner (`release`) and by the finalizer (views collected). */
+  released: number;
+  collected: number;
+  /** Bytes held by tensors' and temporaries' blocks. */
+  heldTensors: number;
+  heldTemporaries: number;
+  /** Requests refused for the budget (the caller used an ordinary array). */
+  refused: number;
+}
+
+/** The pool storage of one wasm instance (see the file comment). */
+export class WasmStorage implements BackendStorage {
+  readonly pool: BlockPool;
+  /** Whether tensors may live in the memory between calls (it is shared, so views survive growth). */
+  readonly persistent: boolean;
+  private serial = 0;
+  private readonly info = new Map<number, BlockInfo>();
+  private readonly held: [number, number] = [0, 0];
+  private budgets: [number, number] = [DEFAULT_BUDGET.tensors, DEFAULT_BUDGET.temporaries];
+  private transientDepth = 0;
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private released = 0;
+  private collected = 0;
+  private refused = 0;
+  private readonly registry = new FinalizationRegistry<{ at: number; serial: number }>(({ at, serial }) => this.onCollected(at, serial));
+
+  constructor(readonly memory: WebAssembly.Memory, base: number) {
+    this.pool = new BlockPool(memory, base);
+    this.persistent = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** A zeroed array of n floats in a pool block, or null (non-shared memory, over budget, or memory full). */
+  alloc(n: number): Float32Array | null {
+    return this.allocView(n, true);
+  }
+
+  /** An array of n floats in a pool block (zeroed when `zero`), or null as `alloc`. */
+  allocView(n: number, zero: boolean): Float32Array | null {
+    if (!this.persistent || n === 0) return null;
+    const budget = this.transientDepth > 0 ? 1 : 0;
+    const size = sizeClass(4 * n).size;
+    if (this.held[budget] + size > this.budgets[budget]) {
+      this.refused++;
+      return null;
+    }
+    const at = this.pool.alloc(4 * n);
+    if (at < 0) return null;
+    this.held[budget] += size;
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new PoolView(buffer, at, n);
+    if (zero) view.fill(0);
+    const token = {};
+    this.info.set(at, { serial: ++this.serial, budget, size, token });
+    this.registry.register(view, { at, serial: this.serial }, token);
+    return view;
+  }
+
+  /** The byte offset of x's data when it lies in this memory's pool (pass it by address), else -1. */
+  addressOf(x: FloatArray): number {
+    return this.persistent && x instanceof Float32Array && this.buffers.has(x.buffer) ? x.byteOffset : -1;
+  }
+
+  /** A stamp: blocks handed out from now on are newer than it. */
+  mark(): number {
+    return this.serial;
+  }
+
+  /** The block holding x (x may be a view inside it) when it was handed out after `mark`, else -1. */
+  blockSince(x: FloatArray, mark: number): number {
+    if (this.addressOf(x) < 0) return -1;
+    const at = this.pool.blockAt(x.byteOffset);
+    const info = this.info.get(at);
+    return info && info.serial > mark ? at : -1;
+  }
+
+  /** Returns a block nobody can still read to the pool (its view's finalizer is cancelled). */
+  release(at: number): void {
+    const info = this.info.get(at);
+    if (!info) return;
+    this.registry.unregister(info.token);
+    this.free(at, info);
+    this.released++;
+  }
+
+  /** Runs fn with its allocations counted as temporaries (a separate budget; the caller releases them). */
+  transient<T>(fn: () => T): T {
+    this.transientDepth++;
+    try {
+      return fn();
+    } finally {
+      this.transientDepth--;
+    }
+  }
+
+  /** Sets the budgets in bytes (tests use small ones); blocks already held stay. */
+  setBudgets(b: { tensors?: number; temporaries?: number }): void {
+    this.budgets = [b.tensors ?? this.budgets[0], b.temporaries ?? this.budgets[1]];
+  }
+
+  /** Counts of blocks, bytes, and how blocks came back. */
+  stats(): StorageStats {
+    return {
+      ...this.pool.stats(), released: this.released, collected: this.collected,
+      heldTensors: this.held[0], heldTemporaries: this.held[1], refused: this.refused,
+    };
+  }
+
+  /** The finalizer: every view of the block handed out as `serial` was collected. */
+  private onCollected(at: number, serial: number): void {
+    const info = this.info.get(at);
+    if (!info || info.serial !== serial) return;
+    this.free(at, info);
+    this.collected++;
+  }
+
+  private free(at: number, info: BlockInfo): void {
+    this.info.delete(at);
+    this.held[info.budget] -= info.size;
+    this.pool.release(at);
+  }
+}
+
+const storages = new WeakMap<WasmInstance, WasmStorage>();
+
+/** The storage of a wasm instance (created on first use, its pool above the module's data). */
+export function storageOf(inst: WasmInstance): WasmStorage {
+  let s = storages.get(inst);
+  if (!s) {
+    s = new WasmStorage(inst.memory, inst.heapBase);
+    storages.set(inst, s);
+  }
+  return s;
+}
