@@ -170,14 +170,15 @@ export class WasmStorage implements BackendStorage {
   }
 }
 
-const storages = new WeakMap<WasmInstance, WasmStorage>();
+/** One storage per memory: two pools over the same bytes would hand out overlapping blocks. */
+const storages = new WeakMap<WebAssembly.Memory, WasmStorage>();
 
-/** The storage of a wasm instance (created on first use, its pool above the module's data). */
+/** The storage of a wasm instance's memory (created on first use, its pool above the module's data). */
 export function storageOf(inst: WasmInstance): WasmStorage {
-  let s = storages.get(inst);
+  let s = storages.get(inst.memory);
   if (!s) {
     s = new WasmStorage(inst.memory, inst.heapBase);
-    storages.set(inst, s);
+    storages.set(inst.memory, s);
   }
   return s;
 }
