@@ -119,7 +119,7 @@ test('a long synchronous fit keeps the pool within its budgets and trains exactl
     const y = bp.tensor(Array.from({ length: 256 }, (_, i) => i % 3));
     const m = bp.mlp([12, 24, 3]);
     const h = bp.fit(m, { x, y }, { loss: 'crossEntropy', optimizer: new Adam(m.parameters(), { lr: 0.01 }), epochs: 25, batchSize: 16, progress: 'none' });
-    return { loss: h.loss, w: m.parameters().map((p) => Array.from(p.data)) };
+    return { loss: h.epochs.map((e) => e.loss), w: m.parameters().map((p) => Array.from(p.data)) };
   };
   const ref = train();
   const tensors = 256 * 1024;
