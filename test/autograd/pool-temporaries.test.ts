@@ -9,17 +9,20 @@ import * as bp from '../../src/index.js';
 import { record } from '../../src/autograd/graph.js';
 import { Adam } from '../../src/optim/index.js';
 import { registerPoolBackend } from '../kernels/pool-backend.js';
+import { DEFAULT_BUDGET } from '../../src/kernels/wasm/storage.js';
 
 const st = registerPoolBackend('pooltest');
-after(() => bp.setBackend('cpu'));
+const outer = bp.getBackend();
+after(() => bp.setBackend(outer));
 
-/** Runs fn under the named backend and comes back to cpu. */
+/** Runs fn under the named backend and comes back to the one in use before. */
 function under<T>(name: string, fn: () => T): T {
+  const prev = bp.getBackend();
   bp.setBackend(name);
   try {
     return fn();
   } finally {
-    bp.setBackend('cpu');
+    bp.setBackend(prev);
   }
 }
 
@@ -35,7 +38,7 @@ function mlpGrads(): number[][] {
 
 describe('gradient temporaries in the pool', () => {
   test('an MLP backward gives the cpu gradients exactly and returns every temporary block', () => {
-    const ref = mlpGrads();
+    const ref = under('cpu', mlpGrads);
     const before = st.stats();
     const got = under('pooltest', mlpGrads);
     const s = st.stats();
@@ -105,7 +108,7 @@ describe('gradient temporaries in the pool', () => {
       bp.sum(bp.mul(pair, bp.tensor([1, 3]))).backward();
       return [Array.from(a.grad!.data), Array.from(b.grad!.data)];
     };
-    const ref = run();
+    const ref = under('cpu', run);
     const got = under('pooltest', run);
     assert.deepEqual(got, ref);
     assert.equal(st.stats().heldTemporaries, 0);
@@ -121,7 +124,7 @@ test('a long synchronous fit keeps the pool within its budgets and trains exactl
     const h = bp.fit(m, { x, y }, { loss: 'crossEntropy', optimizer: new Adam(m.parameters(), { lr: 0.01 }), epochs: 25, batchSize: 16, progress: 'none' });
     return { loss: h.epochs.map((e) => e.loss), w: m.parameters().map((p) => Array.from(p.data)) };
   };
-  const ref = train();
+  const ref = under('cpu', train);
   const tensors = 256 * 1024;
   const temporaries = 64 * 1024;
   st.setBudgets({ tensors, temporaries });
@@ -135,6 +138,6 @@ test('a long synchronous fit keeps the pool within its budgets and trains exactl
     assert.equal(s.heldTemporaries, 0);
     assert.ok(s.carvedBytes - carved0 <= tensors + temporaries, `pool grew by ${s.carvedBytes - carved0} bytes`);
   } finally {
-    st.setBudgets({ tensors: 128 * 2 ** 20, temporaries: 64 * 2 ** 20 });
+    st.setBudgets(DEFAULT_BUDGET);
   }
 });

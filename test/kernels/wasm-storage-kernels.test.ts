@@ -11,7 +11,8 @@ import { bestVariant, instance } from '../../src/kernels/wasm/instance.js';
 import { kernels } from '../../src/kernels/backend.js';
 
 const st = storageOf(instance(bestVariant()));
-after(() => bp.setBackend('cpu'));
+const outer = bp.getBackend();
+after(() => bp.setBackend(outer));
 
 /** x's values in an ordinary (non-pool) array. */
 const plain = (x: Float32Array): Float32Array => Float32Array.from(x);

@@ -19,8 +19,12 @@ import { BlockPool, sizeClass, type PoolStats } from './pool.js';
 import type { WasmInstance } from './instance.js';
 
 const MiB = 2 ** 20;
-/** Default budgets: bytes of blocks held by tensors, and by temporaries (inside `transient`). */
-export const DEFAULT_BUDGET = Object.freeze({ tensors: 128 * MiB, temporaries: 64 * MiB });
+/**
+ * Default budgets: bytes of blocks held by tensors, and by temporaries (inside `transient`), and
+ * the number of blocks each may hold (every block held costs some JavaScript heap for its finalizer
+ * entry until it comes back, so small tensors are capped by count).
+ */
+export const DEFAULT_BUDGET = Object.freeze({ tensors: 128 * MiB, temporaries: 64 * MiB, blocks: 4096 });
 
 /** Subarrays of pool views, each mapped to the view it was cut from (so the parent, and its block, stay alive). */
 const parents = new WeakMap<Float32Array, Float32Array>();
@@ -35,14 +39,13 @@ class PoolView extends Float32Array {
   }
 }
 
-/** What storage knows of a handed-out block. */
+/** What storage knows of a handed-out block (also the finalizer's held value and unregister token). */
 interface BlockInfo {
+  at: number;
   serial: number;
   /** 0: a tensor's block; 1: a temporary's. */
   budget: 0 | 1;
   size: number;
-  /** The registry's unregister token. */
-  token: object;
 }
 
 /** Counts for tests and benchmarks: the pool's, plus how blocks came back and the budgets' use. */
@@ -65,13 +68,15 @@ export class WasmStorage implements BackendStorage {
   private serial = 0;
   private readonly info = new Map<number, BlockInfo>();
   private readonly held: [number, number] = [0, 0];
+  private readonly heldBlocks: [number, number] = [0, 0];
   private budgets: [number, number] = [DEFAULT_BUDGET.tensors, DEFAULT_BUDGET.temporaries];
+  private maxBlocks: number = DEFAULT_BUDGET.blocks;
   private transientDepth = 0;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private released = 0;
   private collected = 0;
   private refused = 0;
-  private readonly registry = new FinalizationRegistry<{ at: number; serial: number }>(({ at, serial }) => this.onCollected(at, serial));
+  private readonly registry = new FinalizationRegistry<BlockInfo>((info) => this.onCollected(info));
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
     this.pool = new BlockPool(memory, base);
@@ -88,20 +93,21 @@ export class WasmStorage implements BackendStorage {
     if (!this.persistent || n === 0) return null;
     const budget = this.transientDepth > 0 ? 1 : 0;
     const size = sizeClass(4 * n).size;
-    if (this.held[budget] + size > this.budgets[budget]) {
+    if (this.held[budget] + size > this.budgets[budget] || this.heldBlocks[budget] >= this.maxBlocks) {
       this.refused++;
       return null;
     }
     const at = this.pool.alloc(4 * n);
     if (at < 0) return null;
     this.held[budget] += size;
+    this.heldBlocks[budget]++;
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     const view = new PoolView(buffer, at, n);
     if (zero) view.fill(0);
-    const token = {};
-    this.info.set(at, { serial: ++this.serial, budget, size, token });
-    this.registry.register(view, { at, serial: this.serial }, token);
+    const info: BlockInfo = { at, serial: ++this.serial, budget, size };
+    this.info.set(at, info);
+    this.registry.register(view, info, info);
     return view;
   }
 
@@ -127,8 +133,8 @@ export class WasmStorage implements BackendStorage {
   release(at: number): void {
     const info = this.info.get(at);
     if (!info) return;
-    this.registry.unregister(info.token);
-    this.free(at, info);
+    this.registry.unregister(info);
+    this.free(info);
     this.released++;
   }
 
@@ -142,9 +148,10 @@ export class WasmStorage implements BackendStorage {
     }
   }
 
-  /** Sets the budgets in bytes (tests use small ones); blocks already held stay. */
-  setBudgets(b: { tensors?: number; temporaries?: number }): void {
+  /** Sets the budgets: bytes of tensors' and temporaries' blocks, and blocks of each (tests use small ones); blocks already held stay. */
+  setBudgets(b: { tensors?: number; temporaries?: number; blocks?: number }): void {
     this.budgets = [b.tensors ?? this.budgets[0], b.temporaries ?? this.budgets[1]];
+    this.maxBlocks = b.blocks ?? this.maxBlocks;
   }
 
   /** Counts of blocks, bytes, and how blocks came back. */
@@ -155,18 +162,18 @@ export class WasmStorage implements BackendStorage {
     };
   }
 
-  /** The finalizer: every view of the block handed out as `serial` was collected. */
-  private onCollected(at: number, serial: number): void {
-    const info = this.info.get(at);
-    if (!info || info.serial !== serial) return;
-    this.free(at, info);
+  /** The finalizer: every view of the block handed out as `info` was collected. */
+  private onCollected(info: BlockInfo): void {
+    if (this.info.get(info.at) !== info) return; // released already (and maybe handed out again)
+    this.free(info);
     this.collected++;
   }
 
-  private free(at: number, info: BlockInfo): void {
-    this.info.delete(at);
+  private free(info: BlockInfo): void {
+    this.info.delete(info.at);
     this.held[info.budget] -= info.size;
-    this.pool.release(at);
+    this.heldBlocks[info.budget]--;
+    this.pool.release(info.at);
   }
 }
 
