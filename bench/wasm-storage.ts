@@ -1,7 +1,8 @@
 /**
- * The wasm backend's tensor storage in training steps: per step, how many pool requests were served
- * from a free list (reuse), by carving a new block, or refused for the budget (an ordinary array,
- * the copy path), how many blocks came back (released by backward, collected by the finalizer),
+ * The wasm backend's tensor storage in training steps: per step, how many arrays (tensors' storage,
+ * kernel outputs, gradient temporaries; not wasmCall's per-call copies and scratch) were served from
+ * a free list (reuse), by carving a new block, or refused for the budget (an ordinary array, the
+ * copy path), how many blocks came back (released by backward, collected by the finalizer),
  * the bytes wasmCall copied, and the median step time — for an MLP 784-128-10 and LeNet-5, batch 64,
  * under three regimes:
  *   - async:  a short pause (gc + a timer tick) between steps, so finalizers run (interactive use);
@@ -13,6 +14,7 @@
 import * as bp from '../src/index.js';
 import { SGD } from '../src/optim/index.js';
 import { copyStats, resetCopyStats, storageOf, type StorageStats } from '../src/kernels/wasm/index.js';
+import { DEFAULT_BUDGET } from '../src/kernels/wasm/storage.js';
 import { bestVariant, instance } from '../src/kernels/wasm/instance.js';
 
 const st = storageOf(instance(bestVariant()));
@@ -31,7 +33,7 @@ function makeStep(model: bp.Module, x: bp.Tensor, y: bp.Tensor): () => void {
 /** The differences of the counters over some steps, per step. */
 function perStep(a: StorageStats, b: StorageStats, n: number): Record<string, string> {
   const d = (k: keyof StorageStats): string => ((b[k] - a[k]) / n).toFixed(1);
-  return { reused: d('reused'), carved: d('carved'), refused: d('refused'), released: d('released'), collected: d('collected') };
+  return { reused: d('viewsReused'), carved: d('viewsCarved'), refused: d('refused'), released: d('released'), collected: d('collected') };
 }
 
 function median(xs: number[]): number {
@@ -40,7 +42,7 @@ function median(xs: number[]): number {
 }
 
 /** Runs `steps` steps in a regime and prints one line. */
-async function regime(name: string, label: string, step: () => void, steps: number): Promise<void> {
+async function regime(name: string, label: string, make: () => () => void, steps: number): Promise<void> {
   const times: number[] = [];
   const run = (): void => {
     const t0 = performance.now();
@@ -48,11 +50,13 @@ async function regime(name: string, label: string, step: () => void, steps: numb
     times.push(performance.now() - t0);
   };
   if (label === 'copy') st.setBudgets({ tensors: 0, temporaries: 0 });
-  else st.setBudgets({ tensors: 128 * 2 ** 20, temporaries: 64 * 2 ** 20 });
+  else st.setBudgets(DEFAULT_BUDGET);
+  const step = make(); // the model is made under the regime's budgets (its parameters in the pool or not)
   if (label === 'sync') {
     // Fill the tensor budget first, as a long synchronous fit does.
     st.setBudgets({ tensors: st.stats().heldTensors + 4 * 2 ** 20 });
-    for (let i = 0; i < 200 && st.stats().refused === 0; i++) step();
+    const refused = st.stats().refused;
+    for (let i = 0; i < 500 && st.stats().refused === refused; i++) step();
   }
   for (let i = 0; i < 5; i++) step();
   const a = st.stats();
@@ -70,7 +74,7 @@ async function regime(name: string, label: string, step: () => void, steps: numb
   const p = perStep(a, b, steps);
   const total = Number(p.reused) + Number(p.carved) + Number(p.refused);
   console.log(
-    `${name.padEnd(8)}${label.padEnd(7)}${median(times).toFixed(2).padStart(8)} ms  requests/step ${total.toFixed(1).padStart(5)}: ` +
+    `${name.padEnd(8)}${label.padEnd(7)}${median(times).toFixed(2).padStart(8)} ms  arrays/step ${total.toFixed(1).padStart(5)}: ` +
       `reused ${p.reused} (${((100 * Number(p.reused)) / total).toFixed(0)} %), carved ${p.carved}, refused ${p.refused}; ` +
       `back: released ${p.released}, collected ${p.collected}; copied ${((c.bytesIn + c.bytesOut) / steps / 1024).toFixed(0)} KiB/step; held ${(b.heldTensors / 2 ** 20).toFixed(1)} MiB, pool ${(b.carvedBytes / 2 ** 20).toFixed(1)} MiB`,
   );
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
     ['LeNet-5', () => makeStep(bp.lenet5(), bp.randn([64, 1, 28, 28]), bp.tensor(Array.from({ length: 64 }, (_, j) => j % 10)))],
   ];
   for (const [name, make] of models) {
-    for (const label of ['copy', 'async', 'sync']) await regime(name, label, make(), steps);
+    for (const label of ['copy', 'async', 'sync']) await regime(name, label, make, steps);
   }
 }
 

@@ -84,6 +84,11 @@ export class BlockPool {
     (this.free[index] ??= []).push(at);
   }
 
+  /** Requests served from a free list so far. */
+  get reusedCount(): number {
+    return this.reused;
+  }
+
   /** The size in bytes of the block starting at `at`. */
   sizeOf(at: number): number {
     return this.sizes.get(at) ?? 0;

@@ -58,6 +58,9 @@ export interface StorageStats extends PoolStats {
   heldTemporaries: number;
   /** Requests refused for the budget (the caller used an ordinary array). */
   refused: number;
+  /** Arrays handed out (tensors and temporaries, not wasmCall's per-call blocks): from a free list, and newly carved. */
+  viewsReused: number;
+  viewsCarved: number;
 }
 
 /** The pool storage of one wasm instance (see the file comment). */
@@ -76,6 +79,8 @@ export class WasmStorage implements BackendStorage {
   private released = 0;
   private collected = 0;
   private refused = 0;
+  private viewsReused = 0;
+  private viewsCarved = 0;
   private readonly registry = new FinalizationRegistry<BlockInfo>((info) => this.onCollected(info));
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
@@ -97,8 +102,11 @@ export class WasmStorage implements BackendStorage {
       this.refused++;
       return null;
     }
+    const reused = this.pool.reusedCount;
     const at = this.pool.alloc(4 * n);
     if (at < 0) return null;
+    if (this.pool.reusedCount > reused) this.viewsReused++;
+    else this.viewsCarved++;
     this.held[budget] += size;
     this.heldBlocks[budget]++;
     const buffer = this.memory.buffer;
@@ -159,6 +167,7 @@ export class WasmStorage implements BackendStorage {
     return {
       ...this.pool.stats(), released: this.released, collected: this.collected,
       heldTensors: this.held[0], heldTemporaries: this.held[1], refused: this.refused,
+      viewsReused: this.viewsReused, viewsCarved: this.viewsCarved,
     };
   }
 
