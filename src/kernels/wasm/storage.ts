@@ -6,7 +6,8 @@
  *
  * A block returns to the pool when
  *  - every JavaScript view of it has been collected (a FinalizationRegistry on the view handed
- *    out; a subarray of a pool view keeps its parent alive, so a slice never outlives its block), or
+ *    out; a subarray of a pool view keeps its parent alive, so a slice never outlives its block;
+ *    only a view the caller builds itself over `.buffer` escapes this), or
  *  - its owner proves nobody can read it (the autograd engine's gradient temporaries: `release`).
  * Finalizers never run inside one synchronous job (a whole `fit`), so the blocks in use are capped
  * by two budgets: tensors, and temporaries (allocations inside `transient`, which their caller
@@ -29,14 +30,16 @@ export const DEFAULT_BUDGET = Object.freeze({ tensors: 128 * MiB, temporaries: 6
 /** Subarrays of pool views, each mapped to the view it was cut from (so the parent, and its block, stay alive). */
 const parents = new WeakMap<Float32Array, Float32Array>();
 
-/** A view of a pool block: a Float32Array whose subarrays keep it alive. */
-class PoolView extends Float32Array {
-  /** A view of part of this block, as Float32Array.subarray, that holds this view (and its block) while it lives. */
-  override subarray(begin?: number, end?: number): PoolView {
-    const s = super.subarray(begin, end) as PoolView;
-    parents.set(s, this);
-    return s;
-  }
+/**
+ * The `subarray` of pool views: Float32Array's, except that the slice holds the array it was cut
+ * from (and so the block) while it lives, and slices of it do the same. Installed as a hidden own
+ * property, so a pool view is still a plain Float32Array (same prototype: deepStrictEqual, inspect).
+ */
+function keepParent(this: Float32Array, begin?: number, end?: number): Float32Array {
+  const s = Float32Array.prototype.subarray.call(this, begin, end);
+  Object.defineProperty(s, 'subarray', { value: keepParent });
+  parents.set(s, this);
+  return s;
 }
 
 /** What storage knows of a handed-out block (also the finalizer's held value and unregister token). */
@@ -111,7 +114,8 @@ export class WasmStorage implements BackendStorage {
     this.heldBlocks[budget]++;
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
-    const view = new PoolView(buffer, at, n);
+    const view = new Float32Array(buffer, at, n);
+    Object.defineProperty(view, 'subarray', { value: keepParent });
     if (zero) view.fill(0);
     const info: BlockInfo = { at, serial: ++this.serial, budget, size };
     this.info.set(at, info);
