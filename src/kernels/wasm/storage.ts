@@ -25,7 +25,7 @@ const MiB = 2 ** 20;
  * the number of blocks each may hold (every block held costs some JavaScript heap for its finalizer
  * entry until it comes back, so small tensors are capped by count).
  */
-export const DEFAULT_BUDGET = Object.freeze({ tensors: 128 * MiB, temporaries: 64 * MiB, blocks: 4096 });
+export const DEFAULT_BUDGET = Object.freeze({ tensors: 32 * MiB, temporaries: 32 * MiB, blocks: 4096 });
 
 /** Subarrays of pool views, each mapped to the view it was cut from (so the parent, and its block, stay alive). */
 const parents = new WeakMap<Float32Array, Float32Array>();
