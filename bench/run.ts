@@ -16,6 +16,8 @@ import * as rnnTfjs from './rnn-tfjs.js';
 import { digitBatches, lenetWeights } from './lenet-data.js';
 import { fmtNum, toMB } from './stats.js';
 import * as tfjs from './tfjs.js';
+import { describeBackend, getBackend, listBackends, setBackend } from '../src/index.js';
+import { putReadmeTable } from './readme.js';
 
 /** A measured value, with an optional custom rendering for the table cell. */
 interface Result {
@@ -175,8 +177,8 @@ function rnnBenchmark(kind: RnnKind): Benchmark {
     better: 'lower',
     backprop: () => {
       // The layers' default (the fused recurrence op) sets the ratios; the unrolled graph is shown beside it.
-      const ours = rnnResult(kind, 'backprop', rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'fused'));
-      const unrolled = rnnResult(kind, 'backprop (unrolled)', rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'unrolled'));
+      const ours = rnnResult(kind, `backprop-${getBackend()}`, rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'fused'));
+      const unrolled = rnnResult(kind, `backprop-${getBackend()} (unrolled)`, rnnBp.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS, 'unrolled'));
       return { value: ours.value, text: `${fmtNum(ours.value)} ms (unrolled graph: ${fmtNum(unrolled.value)} ms)` };
     },
     tfjs: () => rnnResult(kind, `tfjs-${tfjs.currentBackend()}`, rnnTfjs.rnnStepMs(rnnData(kind), RNN.lr, RNN_OPTS)),
@@ -210,7 +212,7 @@ const BENCHMARKS: readonly Benchmark[] = [
       `FC120, FC84, FC10), SGD lr ${LENET.lr} (median step of ≤ ${LENET_OPTS.reps}, ≥ 3 within 10 s)`,
     unit: 'samples/s',
     better: 'higher',
-    backprop: () => lenetResult('backprop', bp.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
+    backprop: () => lenetResult(`backprop-${getBackend()}`, bp.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS)),
     tfjs: () => {
       try {
         return lenetResult(`tfjs-${tfjs.currentBackend()}`, tfjs.lenetSamplesPerSec(lenetBatches(), lenetWeights(LENET.seed), LENET.lr, LENET_OPTS));
@@ -271,6 +273,28 @@ function cell(bench: Benchmark, r: Result | undefined): string {
   return r.text ?? `${fmtNum(r.value)} ${bench.unit}`;
 }
 
+/** Measures backprop's side of a row under every backend that runs here; the default backend is restored after. */
+function measureBackends(bench: Benchmark, backends: readonly string[]): Map<string, Result> {
+  const start = getBackend();
+  const results = new Map<string, Result>();
+  try {
+    for (const b of backends) {
+      process.stderr.write(` ${b}`);
+      setBackend(b);
+      results.set(b, asResult(bench.backprop()));
+    }
+  } finally {
+    setBackend(start);
+  }
+  return results;
+}
+
+/** "wasm, 2 threads" for a backend's column heading. */
+function backendLabel(name: string): string {
+  const threads = describeBackend(name).threads;
+  return `backprop ${name}${threads > 1 ? ` (${threads} threads)` : ''}`;
+}
+
 /** Runs every benchmark and returns the Markdown report (header line, table, notes). */
 async function main(benchmarks: readonly Benchmark[]): Promise<string> {
   // Initialise every peer up front so set-up problems show before minutes of measuring.
@@ -279,10 +303,14 @@ async function main(benchmarks: readonly Benchmark[]): Promise<string> {
   const wasmVariant = tfjs.wasmVariant();
   const loadBefore = os.loadavg();
 
+  // backprop runs under every backend here; the ratios are taken from the default one (what users get).
+  const backends = listBackends();
+  const main = getBackend();
   const rows: string[][] = [];
   for (const bench of benchmarks) {
     process.stderr.write(`[bench] ${bench.name}: backprop`);
-    const ours = asResult(bench.backprop());
+    const mine = measureBackends(bench, backends);
+    const ours = mine.get(main) as Result;
     const theirs = new Map<tfjs.TfBackend, Result>();
     if (bench.tfjs) {
       for (const b of TF_BACKENDS) {
@@ -299,7 +327,7 @@ async function main(benchmarks: readonly Benchmark[]): Promise<string> {
     process.stderr.write('\n');
     rows.push([
       bench.name,
-      cell(bench, ours),
+      ...backends.map((b) => cell(bench, mine.get(b))),
       cell(bench, theirs.get('cpu')),
       cell(bench, theirs.get('wasm')),
       cell(bench, jaxResult),
@@ -317,10 +345,10 @@ async function main(benchmarks: readonly Benchmark[]): Promise<string> {
     `${cpus.length} cores, Node ${process.version}; TensorFlow.js ${tfjs.tfjsVersion} (wasm: ${wasmVariant}); ` +
     `jax-js ${jax.jaxVersion} (wasm device, 1 thread: Node has no global Worker for its thread pool). ` +
     `Load average (1 / 5 / 15 min): ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`;
-  const head = ['benchmark', 'backprop', 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'jax-js (wasm)', 'backprop ÷ tfjs-cpu', 'backprop ÷ tfjs-wasm', 'backprop ÷ jax-js'];
+  const head = ['benchmark', ...backends.map(backendLabel), 'tfjs-cpu', `tfjs-wasm (${wasmVariant})`, 'jax-js (wasm)', `${main} ÷ tfjs-cpu`, `${main} ÷ tfjs-wasm`, `${main} ÷ jax-js`];
   const table = [head, head.map((_, i) => (i === 0 ? ':--' : '--:')), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const notes =
-    'Ratios are speed ratios: above 1× backprop is faster. Single process, float32; tfjs results are read back ' +
+    `Ratios are speed ratios of backprop's default backend (${main}): above 1× backprop is faster. Single process, float32; tfjs results are read back ` +
     'with dataSync(); jax-js matmul results with dataSync(), its training steps are jit(valueAndGrad) + the SGD update, ' +
     'awaited with blockUntilReady on the new parameters. Epoch row: the same 8,000 digits (loadMnist after manualSeed(0), as the CLI default job) for ' +
     'both libraries, 125 steps per epoch, consecutive epochs of one training; tfjs model.fit shuffles with Math.random. ' +
@@ -364,4 +392,5 @@ process.stdout.write(report);
 if (only.length === 0) {
   const memory = getSection(readResults(), MEMORY_HEADING);
   writeResults(memory === '' ? report : `${report}\n${memory}\n`);
+  putReadmeTable(report);
 }

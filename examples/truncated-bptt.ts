@@ -49,6 +49,8 @@ export interface DelayOptions {
   chunk?: number;
   /** How fit reports progress (default 'none'). */
   progress?: ProgressMode;
+  /** The seed of data, weights and shuffling (default 0). */
+  seed?: number;
 }
 
 const DELAY = 4;
@@ -99,8 +101,8 @@ function testMse(net: DelayNet, data: XY): number {
  * answer ŷₜ = xₜ (1 − cos 4ω ≈ 0.64 on average), and the loss of each epoch.
  */
 export function trainDelay(options: DelayOptions = {}): { testMse: number; copyInputMse: number; losses: number[] } {
-  const { epochs = 40, chunk = 8, progress = 'none' } = options;
-  manualSeed(0);
+  const { epochs = 40, chunk = 8, progress = 'none', seed = 0 } = options;
+  manualSeed(seed);
   const train = sequences(64);
   const test = sequences(32);
   const net = new DelayNet(16);

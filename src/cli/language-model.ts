@@ -13,6 +13,7 @@ import { CharRNN } from '../models/char-rnn.js';
 import { saveModule } from '../models/persist.js';
 import { fit } from '../train/fit.js';
 import { TextSampler } from '../train/callbacks/text-sampler.js';
+import { DiagnosticsPrinter, saveDiagnostics } from './diagnostics-line.js';
 import type { TrainContext, XY, Callback, EpochLogs } from '../train/types.js';
 import type { ProgressMode } from '../train/progress.js';
 import { detectAnomaly } from '../autograd/debug.js';
@@ -36,6 +37,7 @@ export interface LmFlags {
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
+  diagnostics?: boolean;
 }
 
 /** The text data a language model trains on: windows, their next characters, the vocabulary and its unigram entropy. */
@@ -108,7 +110,8 @@ export function trainLanguageModel(config: TrainConfig, outDir: string, data: Te
     clipGradNorm: config.clipGradNorm,
     progress: flags.progress,
     trainStep: languageModelStep,
-    callbacks: [...(data.test ? [new HeldOutLoss(data.test, io.err)] : []), sampler],
+    callbacks: [...(data.test ? [new HeldOutLoss(data.test, io.err)] : []), sampler, ...(flags.diagnostics ? [new DiagnosticsPrinter(io.err)] : [])],
+    diagnostics: flags.diagnostics === true,
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
   }));
@@ -120,6 +123,7 @@ export function trainLanguageModel(config: TrainConfig, outDir: string, data: Te
   const meta = { config, [which]: { loss }, unigramEntropy: entropy, seconds, stopReason: history.stopReason };
   const paths = saveModule(model, join(outDir, 'model'), JSON.parse(JSON.stringify(meta, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
+  if (flags.diagnostics) saveDiagnostics(history, outDir, io.out);
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights} (the vocabulary is in its architecture)`);
   io.out(`sample more with: backprop generate ${outDir} --length 500 --temperature 0.8`);

@@ -26,6 +26,8 @@ import type { Module } from '../nn/module.js';
 import { PRESETS, validateConfig, buildModel, buildOptimizer, buildSchedule, type TrainConfig } from './config.js';
 import { loadData, describeData, parseDataSpec, dataSpecs } from './datasets.js';
 import { curveSvg } from './curve.js';
+import { writeRunReport } from './report.js';
+import { reportFromRunFolder } from './report-folder.js';
 import { readDigit } from './image.js';
 import { modelInputShape, shapeInputs } from './input-shape.js';
 import { printSummary } from '../nn/summary.js';
@@ -40,6 +42,10 @@ import { getBackend, getBackendSource, knownBackends, selectBackend } from '../k
 import { isTeacherForced, teacherForcingStep, evaluateSequences, checkSequenceRun, predictTexts } from './sequences.js';
 import { trainLanguageModel, generateText, evalLanguageModel } from './language-model.js';
 import { CharRNN } from '../models/char-rnn.js';
+import { DiagnosticsPrinter, saveDiagnostics } from './diagnostics-line.js';
+import { gradcheckCommand, type GradcheckFlags } from './gradcheck.js';
+import { GRADCHECK_PRESETS } from './gradcheck-presets.js';
+import { explainCommand, graphCommand, type ExplainFlags } from './explain.js';
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -92,9 +98,12 @@ interface TrainFlags {
   lr?: string;
   seed?: string;
   out?: string;
+  /** --report: true for <out>/report.html, or the file to write. */
+  report?: string | boolean;
   progress: ProgressMode;
   resume?: string;
   debug?: boolean;
+  diagnostics?: boolean;
 }
 
 /** The config of a train run: from --config, --preset, or the run folder of --resume. */
@@ -177,6 +186,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     validation = parts.test;
   }
   io.err(`data: ${describeData(config.data)} — ${train.x.shape[0]} training samples${validation ? `, ${validation.x.shape[0]} validation samples` : ''}${test ? `, ${test.x.shape[0]} test samples` : ''} (${Date.now() - t0} ms)`);
+  if (loaded.text && flags.report) io.err('note: --report is not written for a character language model (its samples are printed while it trains)');
   if (loaded.text) return trainLanguageModel(config, outDir, { train, test, ...loaded.text }, flags, io);
   const model = buildModel(config.model, train.x.shape.slice(1));
   // From here on every input is [N, ...model.inputShape], as eval and predict will give it.
@@ -206,6 +216,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     const paths = saveModule(model, modelBase, jsonSafe({ config, trainAccuracy: acc, converged: r.converged, epochs: r.epochs, ...extraMeta }) as Record<string, unknown>);
     writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify({ rule: 'perceptron', converged: r.converged, mistakesPerEpoch: r.mistakes }, null, 1));
     io.out(`saved model: ${paths.json} + ${paths.weights} (mistakes per epoch: ${join(outDir, 'history.json')})`);
+    if (flags.report) io.err('note: --report is not written for the perceptron rule (it has no loss curve); its mistakes per epoch are in history.json');
     return r.converged ? 0 : 1;
   }
 
@@ -232,6 +243,7 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
     // A checkpoint at most ~10 times per run (and always at the end): each one is an fsync'd file.
     checkpoint: { path: checkpointPath, every: Math.max(1, Math.floor(config.epochs / 10)) },
     resumeFrom: flags.resume,
+    ...(flags.diagnostics ? { diagnostics: true, callbacks: [new DiagnosticsPrinter(io.err)] } : {}),
   }));
   const seconds = (Date.now() - started) / 1000;
   const final = seq2seq ? evaluateSequences(model, test ?? train) : evaluate(model, test ?? train, { loss: config.loss, metrics: config.metrics });
@@ -240,9 +252,18 @@ function trainInFolder(config: TrainConfig, outDir: string, flags: TrainFlags, i
   io.out(formatMetrics(which, final));
   const paths = saveModule(model, modelBase, jsonSafe({ config, [which]: final, seconds, stopReason: history.stopReason, ...extraMeta }) as Record<string, unknown>);
   writeFileAtomicSync(join(outDir, 'history.json'), JSON.stringify(history, null, 1));
+  if (flags.diagnostics) saveDiagnostics(history, outDir, io.out);
   writeFileAtomicSync(join(outDir, 'curve.svg'), curveSvg(history.epochs, `backprop train — ${config.name}`));
   io.out(`saved model: ${paths.json} + ${paths.weights}`);
   io.out(`saved curve: ${join(outDir, 'curve.svg')} (history: ${join(outDir, 'history.json')}); continue with --resume ${checkpointPath}`);
+  if (flags.report) {
+    const reportPath = typeof flags.report === 'string' ? resolve(flags.report) : join(outDir, 'report.html');
+    writeRunReport(reportPath, {
+      config, model, history, train, validation, test: test ?? undefined, final, finalOn: which, seconds, data: describeData(config.data),
+      classes, tokens: loaded.tokens, seq2seq,
+    });
+    io.out(`saved report: ${reportPath}`);
+  }
   return history.stopReason === 'nonFinite' ? 1 : 0;
 }
 
@@ -489,9 +510,11 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--lr <x>', 'override the learning rate')
     .option('--seed <n>', 'override the random seed')
     .option('--out <dir>', 'where to write model, checkpoint and curve (default runs/<preset>)')
+    .option('--report [file]', 'also write one self-contained HTML report of the run: config, metrics and every plot that applies (default <out>/report.html)')
     .option('--resume <checkpoint>', 'continue exactly from a checkpoint written by an earlier run')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--debug', 'debug mode: stop at the first op whose forward or backward gives NaN/Inf, naming it and its layer')
+    .option('--diagnostics', "per-epoch gradient norms per parameter, dead ReLUs, saturated sigmoid/tanh units and the first NaN/Inf op: printed per epoch, saved in diagnostics.json and history.json")
     .action((flags: TrainFlags) => { code = trainCommand(flags, io); });
   program
     .command('eval')
@@ -516,10 +539,59 @@ export function run(argv: readonly string[], io: CliIO = defaultIO): number {
     .option('--seed <n>', 'random seed of the sampling (default 0: the same text each time)')
     .action((model: string, flags: { length?: number; temperature?: string; prime?: string; seed?: string }) => { code = generateCommand(model, flags, io); });
   program
+    .command('report')
+    .description('write the HTML report of a finished train run again from its folder (config, history, model; the data is loaded again from the seed)')
+    .argument('<run>', 'the folder a train run wrote, e.g. runs/circles')
+    .option('--out <file>', 'where to write the report (default <run>/report.html)')
+    .action((dir: string, flags: { out?: string }) => {
+      io.out(`saved report: ${reportFromRunFolder(dir, flags.out, (msg) => new UsageError(msg))}`);
+      code = 0;
+    });
+  program
     .command('info')
     .description("show a saved model's architecture, parameter shapes and training metadata; or a checkpoint's epoch, step, optimiser and tensors; or any .safetensors file's tensors; with --backend, the kernel backend in use (its native kernels, cpu fallbacks and threads)")
     .argument('[model]', 'saved model, checkpoint .safetensors, or any .safetensors file')
     .action((model: string | undefined) => { code = infoCommand(model, program.opts<{ backend?: string | true }>().backend !== undefined, io); });
+  program
+    .command('explain')
+    .description("write out one forward and backward pass of a small network in the lecture's notation (z, y, ∂Div/∂y, ∂Div/∂z = f′(z) ⊙ ∂Div/∂y, ∂Div/∂W = δ yᵀ, ∂Div/∂b = δ), every number from autograd and checked against the formulas")
+    .option('--preset <name>', 'lecture (default: the lecture\'s 1-2-1 sigmoid network at x = 2) or softmax-regression')
+    .option('--model <model>', 'a saved model (Linear layers and elementwise activations) instead of a preset; needs --input and --target')
+    .option('--input <json>', 'the input: a number or nested lists such as "[[0.5, 1]]" (one row per sample), or a .json file')
+    .option('--target <json>', 'the desired output (rows), or class indices for crossEntropy')
+    .option('--loss <name>', 'l2 (½‖y − d‖²), mse, crossEntropy (on logits) or binaryCrossEntropy (default: the preset\'s, or the saved model\'s training loss, else l2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown', 'html']).default('table'))
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action((flags: ExplainFlags) => { code = explainCommand(flags, io); });
+  program
+    .command('graph')
+    .description("draw the autograd graph of a preset's or saved model's loss: each op with its shape, value summary and gradient summary")
+    .option('--preset <name>', 'lecture (default) or softmax-regression')
+    .option('--model <model>', 'a saved model instead of a preset; needs --input and --target')
+    .option('--input <json>', 'the input: a number or nested lists, or a .json file')
+    .option('--target <json>', 'the desired output, or class indices')
+    .option('--loss <name>', 'the loss (default the preset\'s or the model\'s training loss, else l2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['svg', 'dot']).default('svg'))
+    .option('--no-backward', 'draw before back-propagating (no gradient summaries)')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action((flags: ExplainFlags) => { code = graphCommand(flags, io); });
+
+  program
+    .command('gradcheck')
+    .description('check back-propagation against finite differences (float64) per parameter tensor, on a saved model or a small preset; exit 1 if any tensor fails')
+    .option('--model <model>', 'saved model (folder, base path, or its .json/.safetensors file)')
+    .option('--preset <name>', `a small network: ${Object.keys(GRADCHECK_PRESETS).join(', ')} (default mlp)`)
+    .option('--batch <n>', 'samples in the random batch', positiveInt('--batch'), 2)
+    .option('--tolerance <x>', 'largest worst relative error that passes (default 1e-5)', '1e-5')
+    .option('--eps <h>', 'finite-difference step (default 1e-6)')
+    .option('--elements <n>', "elements checked per parameter tensor, evenly spaced (default 64; 'all')")
+    .option('--input-shape <dims>', "one sample's input shape when the model does not record it, e.g. 1,28,28")
+    .option('--seed <n>', 'seed of the random batch (default 0)')
+    .option('--json', 'print the results as JSON')
+    .action((flags: GradcheckFlags) => {
+      if (flags.seed !== undefined) parseSeed(flags.seed);
+      code = gradcheckCommand(flags, io.out);
+    });
 
   try {
     program.parse(argv as string[], { from: 'user' });

@@ -9,19 +9,17 @@ import { wasmBackend } from './wasm/index.js';
 /** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
 export { wasmFeatures } from './wasm/index.js';
 
-/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, the recurrence steps and the optimiser steps, for now). */
+/** Kernels the wasm backend leaves to the cpu kernels (layout, convolution, pooling, batch norm and a few elementwise kernels, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
-  'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
-  'binaryCrossEntropy', 'sumAll', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
-  'gather', 'concat', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
+  'broadcastTo', 'step', 'powScalar', 'permute', 'sliceAxis', 'indexSelect', 'gather', 'concat',
+  'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
   // backward
-  'sumToShape', 'unaryGrad', 'softplusGrad', 'leakyReluGrad', 'eluGrad', 'powScalarGrad', 'clampGrad',
-  'binaryCrossEntropyGrad', 'binaryCrossEntropyTargetGrad', 'expandAxis', 'scatterAxis', 'softmaxGrad',
-  'unsliceAxis', 'indexAdd', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad',
-  'maxPool2dGrad', 'avgPool2dGrad', 'adaptiveAvgPool2dGrad', 'batchNormGrad',
+  'powScalarGrad', 'expandAxis', 'scatterAxis', 'unsliceAxis', 'indexAdd', 'scatterAdd',
+  'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad', 'maxPool2dGrad', 'avgPool2dGrad',
+  'adaptiveAvgPool2dGrad', 'batchNormGrad',
   // accumulation and optimiser updates
-  'addInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
+  'batchNormUpdateRunning',
 ];
 
 /** Why the wasm backend may not run: the message when wasmBackend() returns null. */

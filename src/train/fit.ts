@@ -21,6 +21,9 @@ import { NanGuard } from './callbacks/nan-guard.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
 import { ProgressLogger } from './callbacks/progress-logger.js';
 import { CheckpointSaver, checkCheckpointPath } from './callbacks/checkpoint.js';
+import { DiagnosticsCollector } from '../diagnostics/callback.js';
+import { withNonFiniteOp } from '../diagnostics/nan-op.js';
+import { resolveDiagnostics } from '../diagnostics/types.js';
 import type { BatchSource, Callback, EpochLogs, FitOptions, History, TrainStepFn, XY } from './types.js';
 
 export type * from './types.js';
@@ -66,13 +69,17 @@ export function fit<M extends AnyModule>(model: M, data: XY | BatchSource, optio
   const meter = new EpochMeter(metrics, threshold, params, options.stop?.gradNorm !== undefined);
   const run = new FitRun<M>({ model, options, loss, lossName, params, weights: decayedWeights(model), epochs, meter });
   const history = run.history;
-  const step: TrainStepFn<M> = options.trainStep ?? ((batch, ctx) => trainStep(ctx.model as unknown as Module, batch, ctx));
+  const baseStep: TrainStepFn<M> = options.trainStep ?? ((batch, ctx) => trainStep(ctx.model as unknown as Module, batch, ctx));
+  const diagnostics = resolveDiagnostics(options.diagnostics);
+  const step = diagnostics?.nanOp ? withNonFiniteOp(baseStep) : baseStep;
+  const collector = diagnostics ? new DiagnosticsCollector(diagnostics) : undefined;
 
   const es = options.earlyStopping
     ? new EarlyStopping(options.earlyStopping, options.validationData ? 'valLoss' : 'loss', logKeys(options as FitOptions<AnyModule>))
     : undefined;
   const callbacks: Callback[] = [
     ...(options.nanGuard === false ? [] : [new NanGuard(options.nanGuard)]),
+    ...(collector ? [collector] : []),
     new ProgressLogger(makeProgress(options.progress ?? 'auto')),
     ...(es ? [es] : []),
     ...(options.callbacks ?? []),
@@ -92,54 +99,58 @@ export function fit<M extends AnyModule>(model: M, data: XY | BatchSource, optio
     resumeRng = r.rng;
   }
 
-  for (const cb of callbacks) cb.onTrainBegin?.(run);
-  for (let epoch = startEpoch; epoch < epochs && !run.stopping; epoch++) {
-    const partial = resumePartial;
-    resumePartial = undefined;
-    Object.assign(run.position, { epoch, batch: 0, numBatches, steps: 0 });
-    for (const cb of callbacks) cb.onEpochBegin?.(epoch, run);
-    model.train();
-    // Replaying the epoch's start state reproduces its batch order when resuming mid-epoch.
-    if (partial) setRngState(partial.rngAtEpochStart);
-    run.position.rngAtEpochStart = getRngState();
-    run.position.startedAt = Date.now() - (partial?.seconds ?? 0) * 1000;
-    meter.reset(partial);
-    const batches = (checkEach ? checkedBatches(source) : source)[Symbol.iterator]();
-    if (partial) {
-      for (; run.position.batch < partial.batch; run.position.batch++) batches.next(); // trained on before the interruption
-      if (resumeRng) setRngState(resumeRng);
+  try {
+    for (const cb of callbacks) cb.onTrainBegin?.(run);
+    for (let epoch = startEpoch; epoch < epochs && !run.stopping; epoch++) {
+      const partial = resumePartial;
+      resumePartial = undefined;
+      Object.assign(run.position, { epoch, batch: 0, numBatches, steps: 0 });
+      for (const cb of callbacks) cb.onEpochBegin?.(epoch, run);
+      model.train();
+      // Replaying the epoch's start state reproduces its batch order when resuming mid-epoch.
+      if (partial) setRngState(partial.rngAtEpochStart);
+      run.position.rngAtEpochStart = getRngState();
+      run.position.startedAt = Date.now() - (partial?.seconds ?? 0) * 1000;
+      meter.reset(partial);
+      const batches = (checkEach ? checkedBatches(source) : source)[Symbol.iterator]();
+      if (partial) {
+        for (; run.position.batch < partial.batch; run.position.batch++) batches.next(); // trained on before the interruption
+        if (resumeRng) setRngState(resumeRng);
+      }
+      const finished = runEpoch(batches);
+      if (run.aborted) {
+        run.unfinished = 'aborted';
+        break;
+      }
+      if (meter.seen === 0) continue;
+      const logs = meter.logs();
+      logs.lr = options.optimizer.lr;
+      const gradNorm = meter.gradNorm();
+      if (gradNorm !== undefined) logs.gradNorm = gradNorm;
+      if (!finished) {
+        // A provisional entry: a resumed run finishes the epoch and replaces it.
+        history.epochs.push({ epoch, ...logs, partial: 1 });
+        run.unfinished = 'partial';
+        break;
+      }
+      if (options.validationData) {
+        const v = evaluate(model as unknown as Module, options.validationData, { loss, metrics, threshold });
+        for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
+      }
+      history.epochs.push({ epoch, ...logs });
+      options.scheduler?.step();
+      applyStopRules(run as unknown as FitRun<AnyModule>, logs, epoch);
+      for (const cb of callbacks) {
+        if (cb.onEpochEnd?.(epoch, logs, run) === false) run.stop('callback', `stopped by a callback after epoch ${epoch + 1}`);
+      }
+      if (run.budgetSpent() && epoch + 1 < epochs) run.stop('maxSteps', `reached the budget of ${options.maxSteps} steps`);
     }
-    const finished = runEpoch(batches);
-    if (run.aborted) {
-      run.unfinished = 'aborted';
-      break;
-    }
-    if (meter.seen === 0) continue;
-    const logs = meter.logs();
-    logs.lr = options.optimizer.lr;
-    const gradNorm = meter.gradNorm();
-    if (gradNorm !== undefined) logs.gradNorm = gradNorm;
-    if (!finished) {
-      // A provisional entry: a resumed run finishes the epoch and replaces it.
-      history.epochs.push({ epoch, ...logs, partial: 1 });
-      run.unfinished = 'partial';
-      break;
-    }
-    if (options.validationData) {
-      const v = evaluate(model as unknown as Module, options.validationData, { loss, metrics, threshold });
-      for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
-    }
-    history.epochs.push({ epoch, ...logs });
-    options.scheduler?.step();
-    applyStopRules(run as unknown as FitRun<AnyModule>, logs, epoch);
-    for (const cb of callbacks) {
-      if (cb.onEpochEnd?.(epoch, logs, run) === false) run.stop('callback', `stopped by a callback after epoch ${epoch + 1}`);
-    }
-    if (run.budgetSpent() && epoch + 1 < epochs) run.stop('maxSteps', `reached the budget of ${options.maxSteps} steps`);
+    if (history.stopReason === 'epochs') history.message = `finished ${epochs} epochs`;
+    for (const cb of callbacks) cb.onTrainEnd?.(history, run);
+    return history;
+  } finally {
+    collector?.release(); // its hooks come off the model even when a step or callback throws
   }
-  if (history.stopReason === 'epochs') history.message = `finished ${epochs} epochs`;
-  for (const cb of callbacks) cb.onTrainEnd?.(history, run);
-  return history;
 
   /** Trains on the epoch's remaining batches; false when it stopped before its last batch. */
   function runEpoch(batches: Iterator<XY>): boolean {

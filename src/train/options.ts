@@ -139,6 +139,9 @@ const FIT_OPTIONS: Record<keyof FitOptions, Check> = {
   nanGuard: (v, field) => {
     if (v !== false) record({ every: num({ min: 1, int: true }), checkGradients: bool })(v, field);
   },
+  diagnostics: (v, field) => {
+    if (typeof v !== 'boolean') record({ gradNorms: bool, deadRelu: bool, saturation: bool, nanOp: bool, every: num({ min: 1, int: true }) })(v, field);
+  },
 };
 
 /** Checks fit's options: known names only, each of the right kind and range; the optimiser is required. */

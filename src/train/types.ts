@@ -9,6 +9,7 @@ import type { LossFn, LossName } from '../losses/index.js';
 import type { MetricName } from './metrics.js';
 import type { ProgressMode } from './progress.js';
 import type { EpochMeter } from './meter.js';
+import type { DiagnosticsOptions, DiagnosticsRecord, FirstNonFinite } from '../diagnostics/types.js';
 
 /** What fit needs of an optimiser (every optimiser in optim/ fits). */
 export interface OptimizerLike {
@@ -50,6 +51,10 @@ export interface History {
   stopReason: string;
   /** A sentence for people, e.g. the step at which the loss became NaN. */
   message: string;
+  /** With the diagnostics option: one record per epoch (or per `every` steps). */
+  diagnostics?: DiagnosticsRecord[];
+  /** With diagnostics' nanOp: the first op whose forward or backward made a NaN/Inf. */
+  firstNonFinite?: FirstNonFinite;
 }
 
 /** Where the loop is inside the current epoch. */
@@ -187,4 +192,10 @@ export interface FitOptions<M extends AnyModule = Module> {
   trainStep?(batch: XY, ctx: TrainContext<M>): number;
   /** The guard that stops on a NaN/Inf loss and keeps the last good weights (default on; false turns it off). */
   nanGuard?: NanGuardOptions | false;
+  /**
+   * Training diagnostics into history.diagnostics (off by default, and then no work at all):
+   * per-parameter gradient norms, dead ReLUs, saturated sigmoid/tanh units, and (nanOp) the
+   * first op to make a NaN/Inf. `true` turns all on; see DiagnosticsOptions.
+   */
+  diagnostics?: boolean | DiagnosticsOptions;
 }

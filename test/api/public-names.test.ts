@@ -24,7 +24,7 @@ const PUBLIC = [
   'decodeSafetensors', 'describeBackend', 'detectAnomaly', 'div', 'elu', 'embedding', 'encodeCheckpoint', 'encodeIdx',
   'encodeSafetensors', 'evaluate', 'evaluateSequences', 'exp', 'eye', 'fit', 'flatten', 'formatConfusionMatrix',
   'formatSummary', 'fromTypedArray', 'full', 'gather', 'getBackend', 'getDefaultDtype',
-  'getRngState', 'globalAvgPool', 'gradcheck', 'identity', 'indexSelect', 'init',
+  'getRngState', 'globalAvgPool', 'gradcheck', 'gradcheckEach', 'gradcheckModel', 'identity', 'indexSelect', 'init',
   'isActivationName', 'isDebug', 'isGradEnabled', 'isLossName', 'kernelNames', 'klDiv',
   'klDivergence', 'l2', 'l2Penalty', 'leakyRelu', 'lenet5', 'linear', 'listBackends',
   'loadCheckpoint', 'loadCsv', 'loadFashionMnist', 'loadIdxDataset', 'loadIdxFolder', 'loadMnist',
@@ -33,6 +33,7 @@ const PUBLIC = [
   'maxPool2d', 'mean', 'meanAbsoluteError', 'min', 'missingKernels', 'mlp', 'moduleFromConfig',
   'moons', 'mse', 'mul', 'neg', 'nll', 'noGrad', 'numberCodes', 'numberWords', 'numberWordsTask', 'oneHot', 'ones', 'orData', 'overrideKernel',
   'padSequences', 'parityTask', 'parseIdx', 'permute', 'pow', 'predict', 'predictedClasses', 'printSummary', 'rand',
+  'plotConfusion', 'plotCurves', 'plotDecisionBoundary', 'plotFeatureMaps', 'plotFilters', 'plotGradNorms', 'plotHiddenStates',
   'randn', 'random', 'randomInt', 'randomNormal', 'randperm', 'readIdx', 'recurrence', 'registerBackend', 'registerKernel',
   'registerModuleType', 'relu', 'reshape', 'resnet', 'resnet18', 'resnet34', 'resnetSmall', 'reverseTask', 'sampleLogits',
   'saveCheckpoint', 'saveModel', 'saveModule',
@@ -41,6 +42,7 @@ const PUBLIC = [
   'squeeze', 'stack', 'standardize', 'step', 'sub', 'sum', 'summarize', 'tanh', 'targetClasses',
   'teacherForcingStep', 'tensor', 'trainStep', 'trainTestSplit', 'transpose', 'unigramEntropy', 'unsqueeze', 'writeIdx', 'xorData',
   'zeros', 'zerosLike',
+  'EXPLAIN_PRESETS', 'drawGraph', 'explain', 'explainPreset', 'formatExplain',
 ];
 
 test('src/index.ts exports exactly the public names', () => {

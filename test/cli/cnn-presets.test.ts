@@ -19,13 +19,16 @@ function accuracyOf(text: string): number {
 }
 
 
-test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
+// Two epochs, not one: after one (its cosine schedule cut to 1 epoch) the accuracy still moves by
+// ±2 points with the seed or a kernel's rounding (92.45–94.55 % measured on cpu and wasm); after two
+// it is 96.45 % on cpu and 96.25 % on wasm.
+test('mnist-lenet: two epochs of the preset (of its 8) reach ≥ 95 % (96.45 % cpu, 96.25 % wasm measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
   const out = join(dir, 'lenet');
-  const r = cli('train', '--preset', 'mnist-lenet', '--epochs', '1', '--progress', 'none', '--out', out);
+  const r = cli('train', '--preset', 'mnist-lenet', '--epochs', '2', '--progress', 'none', '--out', out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /61706 trainable parameters/);
   const acc = accuracyOf(r.out);
-  assert.ok(acc >= 94, `test accuracy ${acc} %`);
+  assert.ok(acc >= 95, `test accuracy ${acc} %`);
 
   const e = cli('eval', out);
   assert.equal(e.code, 0, e.err);
@@ -46,12 +49,13 @@ test('mnist-lenet: one epoch of the preset (of its 8) reaches ≥ 94 % (94.55 % 
   assert.match(i.out, /trained with: .*"model":\{"type":"lenet5"\}/);
 });
 
-test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 2 epochs reaches ≥ 70 % on 2000 test images (71.70 % measured)', (t) => {
+// Three epochs: after two, a kernel's rounding moves the accuracy by 4 points (71.70 % cpu, 67.55 % wasm).
+test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 3 epochs reaches ≥ 72 % on 2000 test images (73.90 % cpu, 75.40 % wasm measured)', (t) => {
   if (!existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz')) && !existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte'))) {
     t.skip(`Fashion-MNIST is not installed in ${FASHION_MNIST_DIR} (Debian: apt-get install dataset-fashion-mnist)`);
     return;
   }
-  const config = { ...PRESETS['fashion-lenet'], data: { name: 'fashion-mnist', train: 4000, test: 2000 }, epochs: 2 };
+  const config = { ...PRESETS['fashion-lenet'], data: { name: 'fashion-mnist', train: 4000, test: 2000 }, epochs: 3 };
   const path = join(dir, 'fashion.json');
   writeFileSync(path, JSON.stringify(config));
   const out = join(dir, 'fashion');
@@ -59,7 +63,7 @@ test('fashion-lenet: the preset on 4000 Fashion-MNIST training images for 2 epoc
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /4000 training samples, 2000 test samples/);
   const acc = accuracyOf(r.out);
-  assert.ok(acc >= 70, `test accuracy ${acc} %`);
+  assert.ok(acc >= 72, `test accuracy ${acc} %`);
   const i = cli('info', out);
   assert.equal(i.code, 0, i.err);
   assert.match(i.out, /classes: \["T-shirt\/top","Trouser"/);

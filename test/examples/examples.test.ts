@@ -126,7 +126,7 @@ test('examples/inspect-gradients: the lecture formulas δ = f′(z) ⊙ (Wᵀ δ
   assertClose(r.dW1Formula, dW1, 1e-7, 1e-5);
 });
 
-test('examples/truncated-bptt: an RNN layer trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4); chunks of 2 cannot reach back 4 steps', () => {
+test('examples/truncated-bptt: an RNN layer trained by fit with a truncated-BPTT step (chunks of 8, state carried detached) recalls x(t−4); chunks of 2 cannot reach back 4 steps (worse at each of seeds 0–2, ≥ 2.5× on geometric mean)', () => {
   const r = trainDelay();
   // Without memory the best answer is x(t) itself; its MSE against x(t−4) is 1 − cos(4·0.3) ≈ 0.64 on average.
   assert.ok(Math.abs(r.copyInputMse - (1 - Math.cos(1.2))) < 0.1, `copy-input MSE ${r.copyInputMse}`);
@@ -135,9 +135,18 @@ test('examples/truncated-bptt: an RNN layer trained by fit with a truncated-BPTT
   assert.ok(r.testMse < r.copyInputMse / 200, `held-out MSE ${r.testMse} vs ${r.copyInputMse} without memory`);
   assert.equal(r.losses.length, 40);
   assert.ok(r.losses[r.losses.length - 1] < r.losses[0] / 20, `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`);
-  // k = 2 < the delay 4: the error at ŷ(t) never reaches x(t−4). Measured 1.4e-2, 14× worse.
-  const short = trainDelay({ chunk: 2 });
-  assert.ok(short.testMse > 5 * r.testMse, `k = 2: ${short.testMse} vs k = 8: ${r.testMse}`);
+  // k = 2 < the delay 4: the error at ŷ(t) never reaches x(t−4), so what k = 2 learns of the delay
+  // it learns by accident; how much varies from seed to seed (and with a kernel's rounding). Over
+  // seeds 0–2, k = 2 is worse at every seed, measured 14×, 11×, 1.4× on cpu and 1.8×, 12×, 4.4×
+  // on wasm: geometric means 6.0× and 4.6×.
+  const ratios = [0, 1, 2].map((seed) => {
+    const long = seed === 0 ? r : trainDelay({ seed });
+    const short = trainDelay({ chunk: 2, seed });
+    assert.ok(short.testMse > long.testMse, `seed ${seed}: k = 2 ${short.testMse} vs k = 8 ${long.testMse}`);
+    return short.testMse / long.testMse;
+  });
+  const geoMean = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
+  assert.ok(geoMean > 2.5, `k = 2 ÷ k = 8 held-out MSE, geometric mean over seeds 0–2: ${geoMean} (${ratios.join(', ')})`);
 });
 
 test('examples/char-rnn: truncated BPTT over 32 streams, 2 epochs, LSTM of 64: held-out loss ≤ 2.2 nats/char (1.89 measured) against the unigram entropy 3.11; a sample per temperature each epoch', () => {

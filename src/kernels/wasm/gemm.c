@@ -46,9 +46,9 @@
 #define NC 1024
 #endif
 
-// Packed panels of op(A) (MC×KC) and op(B) (KC×NC), 64-byte aligned, in the module's data.
-static float packedA[MC * KC] __attribute__((aligned(64)));
-static float packedB[KC * NC] __attribute__((aligned(64)));
+// The packed panels of op(A) (at most MC×KC) and op(B) (at most KC×NC) live in scratch the caller
+// passes (gemm_scratch floats, 64-byte aligned), not in static buffers: the memory is shared by
+// worker threads, each of which packs into its own scratch.
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
@@ -61,8 +61,7 @@ static int block_size(int total, int max, int unit) {
 
 // Packs rows ic..ic+mc, columns pc..pc+kc of op(A) into MR-row panels (k-major, zero-padded rows).
 // A not transposed: row-major m×k, element (i, p) at a[i*k + p]; transposed: stored k×m, at a[p*m + i].
-static void pack_a(const float *a, int m, int k, int trans, int ic, int mc, int pc, int kc) {
-  float *q = packedA;
+static void pack_a(float *q, const float *a, int m, int k, int trans, int ic, int mc, int pc, int kc) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int h = min_i(MR, mc - i0);
     if (trans) {
@@ -105,8 +104,7 @@ static void pack_a(const float *a, int m, int k, int trans, int ic, int mc, int 
 
 // Packs rows pc..pc+kc, columns jc..jc+nc of op(B) into NR-column panels (k-major, zero-padded columns).
 // B not transposed: row-major k×n, element (p, j) at b[p*n + j]; transposed: stored n×k, at b[j*k + p].
-static void pack_b(const float *b, int k, int n, int trans, int pc, int kc, int jc, int nc) {
-  float *q = packedB;
+static void pack_b(float *q, const float *b, int k, int n, int trans, int pc, int kc, int jc, int nc) {
   for (int j0 = 0; j0 < nc; j0 += NR) {
     int w = min_i(NR, nc - j0);
     if (!trans) {
@@ -177,7 +175,7 @@ static void kernel(int kc, const float *restrict A, const float *restrict B, flo
 
 // Multiplies the packed blocks into the mc×nc block of C at c (row length ldc). Edge tiles run the
 // micro-kernel into a scratch tile and copy the valid part.
-static void macro_kernel(float *c, int ldc, int mc, int nc, int kc, int first) {
+static void macro_kernel(const float *packedA, const float *packedB, float *c, int ldc, int mc, int nc, int kc, int first) {
   float tile[MR * NR] __attribute__((aligned(16)));
   for (int jr = 0; jr < nc; jr += NR) {
     const float *B = packedB + (long)jr * kc;
@@ -203,8 +201,7 @@ static void macro_kernel(float *c, int ldc, int mc, int nc, int kc, int first) {
 //  - B row-major k×n: c += x[p]·B[p, :] over p, eight vectors of columns held in registers;
 //  - B stored n×k (transB): c[j] = x·B[j, :], four rows of B at a time, vectorised along k.
 #define XC 4096
-static void gemv(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
-  float *x = packedA;
+static void gemv(float *x, const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
   for (int i = 0; i < m; i++) {
     float *ci = c + (long)i * n;
     for (int pc = 0; pc < k; pc += XC) {
@@ -274,40 +271,76 @@ static void gemv(const float *a, const float *b, float *c, int m, int k, int n, 
   }
 }
 
-// C (m×n, row-major, written entirely) = op(A)·op(B) for one product; k must be > 0.
-static void gemm(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB) {
-  if (m < MR) {
-    gemv(a, b, c, m, k, n, transA, transB);
-    return;
-  }
-  if (n == 1) {
-    // C is a column, laid out like the row Cᵀ = op(B)ᵀ·op(A)ᵀ; the column op(B) is contiguous
-    // in either layout, and op(A)ᵀ is A read with the other transpose.
-    gemv(b, a, c, 1, k, m, 0, !transA);
-    return;
-  }
-  int ncb = block_size(n, NC, NR);
+static inline int round_up(int x, int unit) { return (x + unit - 1) / unit * unit; }
+
+// Floats of packed op(A) for any region of an m×k product (a bound on mcb·kcb), 64-byte aligned.
+static int packed_a_floats(int m, int k) { return round_up(min_i(round_up(m, MR), MC) * min_i(k, KC), 16); }
+
+// Floats of scratch one thread needs for any region of an m×k×n product, or for its vector path.
+__attribute__((export_name("gemm_scratch")))
+int gemm_scratch(int m, int k, int n) {
+  int packed = packed_a_floats(m, k) + min_i(k, KC) * min_i(round_up(n, NR), NC);
+  int vector = round_up(min_i(k, XC), 16);
+  return packed > vector ? packed : vector;
+}
+
+// Whether an m×n product takes the packed path (1) or the vector path (0). Only packed products may
+// be split into regions: every region then sums each element of C in the same order as the whole.
+__attribute__((export_name("gemm_packed")))
+int gemm_packed(int m, int n) { return m >= MR && n != 1; }
+
+// Rows and columns of the micro-tile (MR, NR): regions cut at their multiples share no tile.
+__attribute__((export_name("gemm_tile_rows")))
+int gemm_tile_rows(void) { return MR; }
+__attribute__((export_name("gemm_tile_cols")))
+int gemm_tile_cols(void) { return NR; }
+
+// Rows i0..i1 and columns j0..j1 of C = op(A)·op(B) (m×k×n, packed path) with the packed panels in
+// scratch (gemm_scratch(m, k, n) floats). The k blocks depend on k alone, so each element of C gets
+// the same sums in the same order whatever region computes it: split products equal whole ones bit for bit.
+__attribute__((export_name("gemm_region")))
+void gemm_region(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB,
+                 int i0, int i1, int j0, int j1, float *scratch) {
+  float *packedA = scratch;
+  float *packedB = scratch + packed_a_floats(m, k);
+  int ncb = block_size(j1 - j0, NC, NR);
   int kcb = block_size(k, KC, 1);
-  int mcb = block_size(m, MC, MR);
-  for (int jc = 0; jc < n; jc += ncb) {
-    int nc = min_i(ncb, n - jc);
+  int mcb = block_size(i1 - i0, MC, MR);
+  for (int jc = j0; jc < j1; jc += ncb) {
+    int nc = min_i(ncb, j1 - jc);
     for (int pc = 0; pc < k; pc += kcb) {
       int kc = min_i(kcb, k - pc);
-      pack_b(b, k, n, transB, pc, kc, jc, nc);
-      for (int ic = 0; ic < m; ic += mcb) {
-        int mc = min_i(mcb, m - ic);
-        pack_a(a, m, k, transA, ic, mc, pc, kc);
-        macro_kernel(c + (long)ic * n + jc, n, mc, nc, kc, pc == 0);
+      pack_b(packedB, b, k, n, transB, pc, kc, jc, nc);
+      for (int ic = i0; ic < i1; ic += mcb) {
+        int mc = min_i(mcb, i1 - ic);
+        pack_a(packedA, a, m, k, transA, ic, mc, pc, kc);
+        macro_kernel(packedA, packedB, c + (long)ic * n + jc, n, mc, nc, kc, pc == 0);
       }
     }
   }
 }
 
-// C[t] = op(A[t])·op(B[t]) for t < batch; A[t] starts at a + t*strideA, B[t] at b + t*strideB
-// (stride 0 shares one matrix), C[t] at c + t*m*n. Offsets are in elements.
+// C (m×n, row-major, written entirely) = op(A)·op(B) for one product; k must be > 0.
+static void gemm(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB, float *scratch) {
+  if (m < MR) {
+    gemv(scratch, a, b, c, m, k, n, transA, transB);
+    return;
+  }
+  if (n == 1) {
+    // C is a column, laid out like the row Cᵀ = op(B)ᵀ·op(A)ᵀ; the column op(B) is contiguous
+    // in either layout, and op(A)ᵀ is A read with the other transpose.
+    gemv(scratch, b, a, c, 1, k, m, 0, !transA);
+    return;
+  }
+  gemm_region(a, b, c, m, k, n, transA, transB, 0, m, 0, n, scratch);
+}
+
+// C[t] = op(A[t])·op(B[t]) for t in first..last-1; A[t] starts at a + t*strideA, B[t] at b + t*strideB
+// (stride 0 shares one matrix), C[t] at c + t*m*n. Offsets are in elements; scratch holds
+// gemm_scratch(m, k, n) floats.
 __attribute__((export_name("gemm_batch")))
 void gemm_batch(const float *a, const float *b, float *c, int m, int k, int n, int transA, int transB,
-                int batch, int strideA, int strideB) {
-  for (int t = 0; t < batch; t++)
-    gemm(a + (long)t * strideA, b + (long)t * strideB, c + (long)t * m * n, m, k, n, transA, transB);
+                int first, int last, int strideA, int strideB, float *scratch) {
+  for (int t = first; t < last; t++)
+    gemm(a + (long)t * strideA, b + (long)t * strideB, c + (long)t * m * n, m, k, n, transA, transB, scratch);
 }

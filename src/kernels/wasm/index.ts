@@ -13,6 +13,9 @@ import { wasmMatmul } from './matmul.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
 import { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
+import { wasmUnaryKernels } from './unary.js';
+import { wasmBinaryKernels } from './binary.js';
+import { wasmSoftmaxKernels } from './softmax.js';
 
 export { wasmFeatures, type WasmVariant } from './instance.js';
 export { copyStats, resetCopyStats, type CopyStats } from './call.js';
@@ -21,6 +24,9 @@ export { wasmMatmul } from './matmul.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
 export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
+export { wasmUnaryKernels } from './unary.js';
+export { wasmBinaryKernels } from './binary.js';
+export { wasmSoftmaxKernels } from './softmax.js';
 
 /** The wasm backend (relaxed SIMD where validated, plain SIMD otherwise), or null without WebAssembly SIMD. */
 export function wasmBackend(): Backend | null {
@@ -35,6 +41,9 @@ export function wasmBackend(): Backend | null {
       matmul: wasmMatmul(variant),
       ...wasmOptimKernels(variant),
       ...wasmReduceKernels(variant),
+      ...wasmUnaryKernels(variant),
+      ...wasmBinaryKernels(variant),
+      ...wasmSoftmaxKernels(variant),
       recurrenceStep: wasmRecurrenceStep(variant),
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
     },

@@ -8,8 +8,10 @@ import { wasmCall } from './call.js';
 interface MatmulExports {
   gemm_batch(
     a: number, b: number, c: number, m: number, k: number, n: number,
-    transA: number, transB: number, batch: number, strideA: number, strideB: number,
+    transA: number, transB: number, first: number, last: number, strideA: number, strideB: number,
+    scratch: number,
   ): void;
+  gemm_scratch(m: number, k: number, n: number): number;
 }
 
 /** The matmul kernel (same contract as the cpu kernel) of one variant; float64 falls back to cpu. */
@@ -37,7 +39,8 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
       const pa = c.input(a);
       const pb = c.input(b);
       const pc = c.output(len);
-      ex.gemm_batch(pa, pb, pc, rowsOut, k, n, transA ? 1 : 0, transB ? 1 : 0, batchOut, sa, sb);
+      const scratch = c.scratch(ex.gemm_scratch(rowsOut, k, n));
+      ex.gemm_batch(pa, pb, pc, rowsOut, k, n, transA ? 1 : 0, transB ? 1 : 0, 0, batchOut, sa, sb, scratch);
     });
     // Operands that do not fit the memory (past 2 GiB, or the engine refuses to grow) stay on the cpu.
     return out ? out[0] : cpuMatmul(a, b, m, k, n, opts);

@@ -4,42 +4,14 @@
 //   x    the step's xProj rows [N, G·H];    hh  h_{t−1} W_hhᵀ [N, G·H];   b  b_hh [G·H];
 //   mask one value per sequence [N] (or 0: none);   hprev (cprev) [N, H];
 //   act  the saved activations [N, A·H];   hnew (cnew) [N, H].
-// σ and tanh use the cpu kernel's formulas, 1/(1 + e^−z) and 1 − 2/(1 + e^{2z}), with exp below,
+// σ and tanh use the cpu kernel's formulas, 1/(1 + e^−z) and 1 − 2/(1 + e^{2z}), with exp2d (vmath.h),
 // so the float32 results equal the cpu kernel's or differ by one rounding step.
-#include <wasm_simd128.h>
 
-// e^x in double precision, two lanes at a time (f64x2), for the gates. x is clamped to [−708, 708],
-// which changes no float32 result of σ or tanh (both saturate long before); NaN stays NaN. Range
-// reduction x = k·ln2 + r, |r| ≤ ln2/2 (Cody–Waite: ln2 split so k·LN2_HI is exact), e^r by its
-// Taylor series to r¹³ (truncation < 1e−17 relative), 2^k built in the exponent bits:
-// x·log2(e) + 1.5·2⁵² rounds to nearest and holds k in the low bits of the double, so
-// (bits + 1023) << 52 is 2^k.
-static inline v128_t exp2d(v128_t x) {
-  x = wasm_f64x2_min(wasm_f64x2_max(x, wasm_f64x2_splat(-708.0)), wasm_f64x2_splat(708.0));
-  const v128_t magic = wasm_f64x2_splat(6755399441055744.0);
-  v128_t shifted = wasm_f64x2_add(wasm_f64x2_mul(x, wasm_f64x2_splat(1.4426950408889634074)), magic);
-  v128_t k = wasm_f64x2_sub(shifted, magic);
-  v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(x, wasm_f64x2_mul(k, wasm_f64x2_splat(6.93147180369123816490e-01))),
-                            wasm_f64x2_mul(k, wasm_f64x2_splat(1.90821492927058770002e-10)));
-  static const double c[] = {
-    1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
-    1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0,
-  };
-  v128_t p = wasm_f64x2_splat(c[0]);
-  for (int i = 1; i < 14; i++) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(c[i]));
-  v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(shifted, wasm_i64x2_splat(1023)), 52);
-  return wasm_f64x2_mul(p, scale);
-}
+#include "vmath.h"
 
-static const double ONE = 1.0, TWO = 2.0;
-// σ(z) = 1/(1 + e^−z) and tanh(z) = 1 − 2/(1 + e^{2z}), the cpu kernel's formulas.
-static inline v128_t sig2(v128_t z) {
-  return wasm_f64x2_div(wasm_f64x2_splat(ONE), wasm_f64x2_add(wasm_f64x2_splat(ONE), exp2d(wasm_f64x2_neg(z))));
-}
-static inline v128_t th2(v128_t z) {
-  v128_t e = exp2d(wasm_f64x2_mul(wasm_f64x2_splat(TWO), z));
-  return wasm_f64x2_sub(wasm_f64x2_splat(ONE), wasm_f64x2_div(wasm_f64x2_splat(TWO), wasm_f64x2_add(wasm_f64x2_splat(ONE), e)));
-}
+// σ(z) = 1/(1 + e^−z) and tanh(z) = 1 − 2/(1 + e^{2z}), the cpu kernel's formulas (vmath.h).
+#define sig2 sig2d
+#define th2 th2d
 
 // Two floats (or one, w = 1, the other lane 0) as doubles, and back.
 static inline v128_t ld(const float *p, int w) {

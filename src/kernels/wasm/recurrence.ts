@@ -1,7 +1,7 @@
 /**
  * The wasm recurrence steps (recurrence.c): one time step of the tanh/ReLU RNN and the LSTM,
- * forward and backward, with the step's slices gathered into contiguous scratch. The GRU and
- * float64 buffers stay on the cpu kernel.
+ * forward and backward (recurrence.c), and of the GRU (gru.c), with the step's slices gathered into
+ * contiguous scratch. Float64 buffers stay on the cpu kernel.
  */
 import type { Kernels } from '../backend.js';
 import type { FloatArray } from '../types.js';
@@ -23,6 +23,15 @@ interface RecurrenceExports {
   lstm_step_grad(
     dy: number, dh: number, dc: number, back: number, act: number, cprev: number, mask: number, dx: number, n: number, h: number,
   ): void;
+  gru_step(x: number, hh: number, b: number, mask: number, hprev: number, act: number, hnew: number, n: number, h: number): void;
+  gru_step_grad(
+    dy: number, dh: number, back: number, act: number, hprev: number, mask: number, dx: number, dhh: number, n: number, h: number,
+  ): void;
+}
+
+/** Gates G and saved values A per hidden unit of a cell (as recurrenceGates, recurrenceSaved). */
+function widths(kind: RecurrenceDims['kind']): { g: number; a: number } {
+  return kind === 'lstm' ? { g: 4, a: 5 } : kind === 'gru' ? { g: 3, a: 4 } : { g: 1, a: 1 };
 }
 
 /** Copies rows i·T+t (each `width` floats) of a (n, T, width) array into contiguous scratch; its byte offset. */
@@ -48,12 +57,12 @@ export function wasmRecurrenceStep(variant: WasmVariant): Kernels['recurrenceSte
   return function recurrenceStep(dims: RecurrenceDims, s: number, t: number, hh: FloatArray, buf: RecurrenceForwardBuffers): void {
     const { kind, n, t: T, h: H } = dims;
     const lstm = kind === 'lstm';
-    if (kind === 'gru' || !allF32(hh, buf.xProj, buf.bHh, buf.mask, buf.h, buf.c, buf.act, buf.states)) {
+    if (!allF32(hh, buf.xProj, buf.bHh, buf.mask, buf.h, buf.c, buf.act, buf.states)) {
       cpuRecurrenceStep(dims, s, t, hh, buf);
       return;
     }
-    const G = (lstm ? 4 : 1) * H;
-    const A = (lstm ? 5 : 1) * H;
+    const G = widths(kind).g * H;
+    const A = widths(kind).a * H;
     const nH = n * H;
     const prev = s * nH;
     const next = prev + nH;
@@ -70,6 +79,7 @@ export function wasmRecurrenceStep(variant: WasmVariant): Kernels['recurrenceSte
       const pHn = c.scratch(nH);
       const pCn = lstm ? c.scratch(nH) : 0;
       if (lstm) ex.lstm_step(pX, pHh, pB, pMask, pHp, pCp, pAct, pHn, pCn, n, H);
+      else if (kind === 'gru') ex.gru_step(pX, pHh, pB, pMask, pHp, pAct, pHn, n, H);
       else ex.rnn_step(pX, pHh, pB, pMask, pHp, pAct, pHn, n, H, kind === 'rnnRelu' ? 1 : 0);
       (buf.act as Float32Array).set(c.view(pAct, n * A), buf.keepAll ? s * n * A : 0);
       const hNew = c.view(pHn, nH);
@@ -102,12 +112,13 @@ export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenc
     const { kind, n, t: T, h: H } = dims;
     const lstm = kind === 'lstm';
     const arrays = [back, fwd.mask, fwd.act, fwd.c, grad.dStates, grad.dh, grad.dc, grad.dx, grad.dhh];
-    if (kind === 'gru' || !allF32(...arrays)) {
+    if (!allF32(...arrays, fwd.h)) {
       cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
       return;
     }
-    const G = (lstm ? 4 : 1) * H;
-    const A = (lstm ? 5 : 1) * H;
+    const gru = kind === 'gru';
+    const G = widths(kind).g * H;
+    const A = widths(kind).a * H;
     const S = (lstm ? 2 : 1) * H;
     const nH = n * H;
     const done = wasmCall(inst, (c) => {
@@ -118,11 +129,14 @@ export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenc
       const pAct = c.input((fwd.act as Float32Array).subarray(s * n * A, (s + 1) * n * A));
       const pCp = lstm ? c.input((fwd.c as Float32Array).subarray(s * nH, (s + 1) * nH)) : 0;
       const pMask = maskStep(c, fwd.mask, n, T, t);
+      const pHp = gru ? c.input((fwd.h as Float32Array).subarray(s * nH, (s + 1) * nH)) : 0;
       const pDx = c.scratch(n * G);
+      const pDhh = gru ? c.scratch(n * G) : pDx;
       if (lstm) ex.lstm_step_grad(pDy, pDh, pDc, pBack, pAct, pCp, pMask, pDx, n, H);
+      else if (gru) ex.gru_step_grad(pDy, pDh, pBack, pAct, pHp, pMask, pDx, pDhh, n, H);
       else ex.rnn_step_grad(pDy, pDh, pBack, pAct, pMask, pDx, n, H, kind === 'rnnRelu' ? 1 : 0);
+      (grad.dhh as Float32Array).set(c.view(pDhh, n * G), s * n * G);
       const dxW = c.view(pDx, n * G);
-      (grad.dhh as Float32Array).set(dxW, s * n * G);
       const dx = grad.dx as Float32Array;
       for (let i = 0; i < n; i++) dx.set(dxW.subarray(i * G, i * G + G), (i * T + t) * G);
     });
