@@ -10,7 +10,7 @@ import type { WasmInstance } from '../../src/kernels/wasm/instance.js';
 /** A stand-in wasm instance over a fresh shared (or not) memory; wasmCall and storage use only memory and heapBase. */
 export function fakeInstance(shared = true): WasmInstance {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared });
-  return { exports: {}, memory, heapBase: 1024 };
+  return { exports: {}, memory, heapBase: 1024, shared, stacks: 0 } as unknown as WasmInstance;
 }
 
 /** A copy of x in a pool block when the storage grants one (as a wasm kernel's output), else x. */
