@@ -7,6 +7,7 @@
  */
 import { GraphError, ShapeError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
+import { gradTemps } from './grad-temps.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
 import { Tensor, type GraphNode } from '../tensor/tensor.js';
 import { checkBackward, checkForward, isDebug } from './debug.js';
@@ -146,6 +147,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
   }
   const retain = options.retainGraph ?? false;
   const grads = new Map<Tensor, FloatArray>([[root, seed]]);
+  const temps = gradTemps();
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i];
     const g = grads.get(t);
@@ -153,26 +155,32 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     const node = t.node;
     if (!node) {
       if (g) accumulateGrad(t, g);
+      temps?.drop(g);
       continue;
     }
     if (g) {
       if (t.keepGrad) accumulateGrad(t, g);
-      const gi = node.backward(g);
+      const gi = temps ? temps.run(() => node.backward(g)) : node.backward(g);
       if (isDebug()) checkBackward(node.op, gi, node.inputs, node.scope, g);
       for (let j = 0; j < node.inputs.length; j++) {
         const inp = node.inputs[j];
         const gj = gi[j];
         if (!inp.requiresGrad || !gj) continue;
         const prev = grads.get(inp);
-        if (!prev) grads.set(inp, gj);
-        else {
+        if (!prev) {
+          grads.set(inp, gj);
+          temps?.hold(gj);
+        } else {
           // A tensor used on several paths receives the sum of their gradients.
           const sum = alloc(prev.length, prev);
           sum.set(prev);
           kernels.addInPlace(sum, gj);
           grads.set(inp, sum);
+          temps?.drop(prev);
         }
       }
+      temps?.drop(g);
+      temps?.sweep(gi);
     }
     if (!retain) {
       t.node = null;

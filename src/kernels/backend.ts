@@ -120,6 +120,25 @@ export interface Backend {
   fallback?: readonly KernelName[];
   /** Worker threads its kernels use (a number, or a function read when asked); 1 when omitted. */
   threads?: number | (() => number);
+  /** Memory it owns for new tensors (omitted: ordinary arrays). */
+  storage?: BackendStorage;
+}
+
+/**
+ * Storage a backend owns (the wasm backend's pool): arrays for new tensors in its own memory, and
+ * a way for the autograd engine to hand back the gradient temporaries only it has seen.
+ */
+export interface BackendStorage {
+  /** A zeroed float32 array of n elements in the backend's memory, or null (use an ordinary array). */
+  alloc(n: number): Float32Array | null;
+  /** A stamp: blocks handed out from now on are newer than it. */
+  mark(): number;
+  /** The block holding x (x may be a view inside it) when it was handed out after `mark`, else -1. */
+  blockSince(x: Float32Array | Float64Array, mark: number): number;
+  /** Returns a block nobody can still read (its owner proves it) to the backend. */
+  release(block: number): void;
+  /** Runs fn with its allocations counted as temporaries, which the caller releases. */
+  transient<T>(fn: () => T): T;
 }
 
 /** What a backend implements, what it leaves to cpu, and how many threads it uses. */
@@ -147,6 +166,7 @@ const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels, fallback: [], th
 const registry = new Map<string, Entry>([['cpu', { backend: cpuBackend }]]);
 let current = 'cpu';
 let source: BackendSource = 'default';
+let currentStorage: BackendStorage | null = null;
 
 /** The kernels in use. Ops call `kernels.x(…)`; the object is updated in place by setBackend. */
 export const kernels: Kernels = { ...cpuKernels };
@@ -179,7 +199,10 @@ export function registerBackend(backend: Backend): void {
   checkDeclaration(backend);
   if (backend.name === 'cpu') throw new BackpropError("registerBackend: 'cpu' is the reference backend and cannot be replaced");
   registry.set(backend.name, { backend: own(backend) });
-  if (current === backend.name) Object.assign(kernels, cpuKernels, backend.kernels);
+  if (current === backend.name) {
+    Object.assign(kernels, cpuKernels, backend.kernels);
+    currentStorage = backend.storage ?? null;
+  }
 }
 
 /** A private copy of a declaration, so registerKernel can change it and the caller's object cannot. */
@@ -273,11 +296,17 @@ export function selectBackend(name: string, how: BackendSource): void {
   Object.assign(kernels, cpuKernels, b.kernels);
   current = name;
   source = how;
+  currentStorage = b.storage ?? null;
 }
 
 /** Switches every op to the named backend's kernels (cpu kernels run its declared fallbacks). */
 export function setBackend(name: string): void {
   selectBackend(name, 'setBackend');
+}
+
+/** The storage of the backend in use, or null when it allocates ordinary arrays. */
+export function backendStorage(): BackendStorage | null {
+  return currentStorage;
 }
 
 /** Name of the backend in use. */

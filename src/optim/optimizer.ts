@@ -19,6 +19,7 @@
 import { noGrad } from '../autograd/graph.js';
 import { ConfigError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
+import { backendStorage } from '../kernels/backend.js';
 import { readParamState } from './param-state.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -323,11 +324,16 @@ export abstract class Optimizer<H extends BaseHyper> {
   }
 }
 
+/** A zeroed state buffer the size of θ: in the backend's memory when it has one (kernels then update it in place). */
+export function stateBuffer(like: FloatArray): FloatArray {
+  return (like instanceof Float32Array ? backendStorage()?.alloc(like.length) : null) ?? alloc(like.length, like);
+}
+
 /** The buffer `key` of a parameter's state, created as zeros the size of θ on first use. */
 export function zerosBuffer(state: ParamState, key: string, like: FloatArray): FloatArray {
   const b = state[key];
   if (b !== undefined && typeof b !== 'number') return b;
-  const fresh = alloc(like.length, like);
+  const fresh = stateBuffer(like);
   state[key] = fresh;
   return fresh;
 }

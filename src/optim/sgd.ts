@@ -10,9 +10,8 @@
  */
 import { ConfigError } from '../errors.js';
 import type { FloatArray } from '../kernels/types.js';
-import { alloc } from '../kernels/types.js';
 import { kernels } from '../kernels/backend.js';
-import { Optimizer, checkNonNegative, type ParamState, type Params, type StateFieldKinds } from './optimizer.js';
+import { Optimizer, checkNonNegative, stateBuffer, type ParamState, type Params, type StateFieldKinds } from './optimizer.js';
 
 /** SGD's hyper-parameters, per group. */
 export interface SGDHyper {
@@ -65,7 +64,7 @@ export class SGD extends Optimizer<SGDHyper> {
     if (h.momentum !== 0) {
       const b = state.momentumBuffer;
       first = b === undefined || typeof b === 'number';
-      if (first) state.momentumBuffer = alloc(theta.length, theta);
+      if (first) state.momentumBuffer = stateBuffer(theta);
       buf = state.momentumBuffer as FloatArray;
     }
     kernels.sgdStep(theta, grad, buf, {

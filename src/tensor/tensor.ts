@@ -5,6 +5,7 @@
  */
 import { GraphError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { alloc, type FloatArray } from '../kernels/types.js';
+import { backendStorage } from '../kernels/backend.js';
 import { chargeAllocation, checkSize } from './limits.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { randomNormal, random } from './random.js';
@@ -54,7 +55,7 @@ export function withDefaultDtype<T>(dtype: DType, fn: () => T): T {
 export function allocDefault(n: number, what = 'tensor'): FloatArray {
   chargeAllocation(n);
   try {
-    return defaultDtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    return defaultDtype === 'float64' ? new Float64Array(n) : (backendStorage()?.alloc(n) ?? new Float32Array(n));
   } catch (e) {
     // The engine could not find the memory (RangeError: Array buffer allocation failed).
     if (e instanceof RangeError) throw new ValueError(`${what}: cannot allocate ${n} elements (${(n * (defaultDtype === 'float64' ? 8 : 4) / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
@@ -329,9 +330,9 @@ export function fromTypedArray(
   return new Tensor(data, s, options.requiresGrad ?? false);
 }
 
-/** A fresh array of n elements with the element type of t. */
+/** A fresh zeroed array of n elements with the element type of t (in the backend's memory when it has one). */
 export function allocLike(t: Tensor, n: number): FloatArray {
-  return alloc(n, t.data);
+  return t.data instanceof Float32Array ? (backendStorage()?.alloc(n) ?? new Float32Array(n)) : alloc(n, t.data);
 }
 
 /** Anything that can stand where a tensor is expected: a tensor or a plain number. */

@@ -2,12 +2,15 @@
  * How a TypeScript kernel hands its operands to a WebAssembly kernel: every wasm kernel wrapper
  * goes through `wasmCall`, so where operands live is decided here and nowhere else.
  *
- * Today each call places its operands one after another above the module's data (__heap_base):
- * inputs are copied in, outputs are copied out into fresh Float32Arrays, in-out arrays are copied
- * back. A wrapper asks for byte offsets and never touches the memory itself, so when tensors come
- * to live in the wasm memory (an operand already there is passed by address), no wrapper changes.
+ * Every byte a call uses comes from the instance's pool (storage.ts). An operand already in the
+ * pool (a tensor of the wasm backend over shared memory) is passed by address; any other input is
+ * copied into a block freed when the call returns, and an in-out array is copied back. Outputs are
+ * pool blocks returned as the views themselves when the memory is shared, and copied out into
+ * fresh arrays otherwise (views of a non-shared memory die when it grows). `copyStats` counts the
+ * copies, so tests can assert that pool-resident operands are never copied.
  */
-import { align, ensureBytes, type WasmInstance } from './instance.js';
+import { storageOf } from './storage.js';
+import type { WasmInstance } from './instance.js';
 
 /** The operands of one kernel call, as byte offsets into the instance's memory. */
 export interface WasmCall {
@@ -23,36 +26,72 @@ export interface WasmCall {
   view(offset: number, n: number): Float32Array;
 }
 
+/** Copies made by wasmCall since the last reset: arrays and bytes copied in (inputs, in-outs) and out (in-outs, outputs). */
+export interface CopyStats {
+  copiesIn: number;
+  bytesIn: number;
+  copiesOut: number;
+  bytesOut: number;
+}
+
+const counts: CopyStats = { copiesIn: 0, bytesIn: 0, copiesOut: 0, bytesOut: 0 };
+
+/** The copies wasmCall has made since the last resetCopyStats (a debug counter). */
+export function copyStats(): CopyStats {
+  return { ...counts };
+}
+
+/** Zeroes the copy counters. */
+export function resetCopyStats(): void {
+  counts.copiesIn = counts.bytesIn = counts.copiesOut = counts.bytesOut = 0;
+}
+
 /** Thrown inside a call when the memory cannot grow to hold an operand; wasmCall turns it into null. */
 class OutOfWasmMemory extends Error {}
 
+/** An output of a call: a pool view handed to the caller, or a temporary block copied out. */
+type Output = { view: Float32Array } | { at: number; n: number };
+
 /** Runs `body` with a call's operands and returns its outputs, or null (nothing run) when the memory cannot hold them. */
 export function wasmCall(inst: WasmInstance, body: (call: WasmCall) => void): Float32Array[] | null {
-  let end = inst.heapBase;
-  const outputs: [number, number][] = [];
+  const st = storageOf(inst);
+  const temps: number[] = [];
+  const outputs: Output[] = [];
   const back: [Float32Array, number][] = [];
   const reserve = (n: number, zero: boolean): number => {
-    const at = end;
-    end = align(end + 4 * n);
-    if (!ensureBytes(inst.memory, end)) throw new OutOfWasmMemory();
+    const at = st.pool.alloc(4 * n);
+    if (at < 0) throw new OutOfWasmMemory();
+    temps.push(at);
     if (zero) new Float32Array(inst.memory.buffer, at, n).fill(0);
     return at;
   };
   const copyIn = (x: Float32Array): number => {
     const at = reserve(x.length, false);
     new Float32Array(inst.memory.buffer, at, x.length).set(x);
+    counts.copiesIn++;
+    counts.bytesIn += x.byteLength;
     return at;
   };
   const call: WasmCall = {
-    input: copyIn,
+    input(x) {
+      const at = st.addressOf(x);
+      return at >= 0 ? at : copyIn(x);
+    },
     inout(x) {
-      const at = copyIn(x);
-      back.push([x, at]);
-      return at;
+      const at = st.addressOf(x);
+      if (at >= 0) return at;
+      const copy = copyIn(x);
+      back.push([x, copy]);
+      return copy;
     },
     output(n, zero = false) {
+      const view = st.allocView(n, zero);
+      if (view) {
+        outputs.push({ view });
+        return view.byteOffset;
+      }
       const at = reserve(n, zero);
-      outputs.push([at, n]);
+      outputs.push({ at, n });
       return at;
     },
     scratch: (n, zero = false) => reserve(n, zero),
@@ -60,13 +99,30 @@ export function wasmCall(inst: WasmInstance, body: (call: WasmCall) => void): Fl
   };
   try {
     body(call);
+    return finish(inst, outputs, back);
   } catch (e) {
+    for (const o of outputs) if ('view' in o) st.release(o.view.byteOffset);
     if (e instanceof OutOfWasmMemory) return null;
     throw e;
+  } finally {
+    for (const at of temps) st.pool.release(at);
   }
+}
+
+/** Copies in-out arrays back and returns the outputs (views as they are, temporaries copied out). */
+function finish(inst: WasmInstance, outputs: Output[], back: [Float32Array, number][]): Float32Array[] {
   const buf = inst.memory.buffer;
-  for (const [x, at] of back) x.set(new Float32Array(buf, at, x.length));
-  return outputs.map(([at, n]) => new Float32Array(buf, at, n).slice());
+  for (const [x, at] of back) {
+    x.set(new Float32Array(buf, at, x.length));
+    counts.copiesOut++;
+    counts.bytesOut += x.byteLength;
+  }
+  return outputs.map((o) => {
+    if ('view' in o) return o.view;
+    counts.copiesOut++;
+    counts.bytesOut += 4 * o.n;
+    return new Float32Array(buf, o.at, o.n).slice();
+  });
 }
 
 /** Whether every non-null array is float32 (the wasm kernels' type; float64, in gradient checks, stays on the cpu). */

@@ -9,6 +9,7 @@
 import type { Backend } from '../backend.js';
 import { bestVariant, instance, wasmFeatures } from './instance.js';
 import { poolStatus } from './pool.js';
+import { storageOf } from './storage.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
@@ -18,6 +19,8 @@ import { wasmBinaryKernels } from './binary.js';
 import { wasmSoftmaxKernels } from './softmax.js';
 
 export { wasmFeatures, type WasmVariant } from './instance.js';
+export { copyStats, resetCopyStats, type CopyStats } from './call.js';
+export { storageOf, type StorageStats } from './storage.js';
 export { wasmMatmul } from './matmul.js';
 export { setThreads, threadCount, parallelFor } from './pool.js';
 export { wasmOptimKernels } from './optim.js';
@@ -31,8 +34,11 @@ export { wasmSoftmaxKernels } from './softmax.js';
 export function wasmBackend(): Backend | null {
   if (!wasmFeatures().simd) return null;
   const variant = bestVariant();
+  const storage = storageOf(instance(variant));
   return {
     name: 'wasm',
+    // Tensors live in the module's memory only when it is shared (views survive growth); else the copy path.
+    ...(storage.persistent ? { storage } : {}),
     kernels: {
       matmul: wasmMatmul(variant),
       ...wasmOptimKernels(variant),
