@@ -9,17 +9,16 @@ import { wasmBackend } from './wasm/index.js';
 /** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
 export { wasmFeatures } from './wasm/index.js';
 
-/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, the recurrence steps and the optimiser steps, for now). */
+/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, the recurrence steps, the optimiser steps, convolution and pooling, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
   'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
   'binaryCrossEntropy', 'sumAll', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
-  'gather', 'concat', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
+  'gather', 'concat', 'batchNormStats', 'batchNorm',
   // backward
   'sumToShape', 'unaryGrad', 'softplusGrad', 'leakyReluGrad', 'eluGrad', 'powScalarGrad', 'clampGrad',
   'binaryCrossEntropyGrad', 'binaryCrossEntropyTargetGrad', 'expandAxis', 'scatterAxis', 'softmaxGrad',
-  'unsliceAxis', 'indexAdd', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad',
-  'maxPool2dGrad', 'avgPool2dGrad', 'adaptiveAvgPool2dGrad', 'batchNormGrad',
+  'unsliceAxis', 'indexAdd', 'scatterAdd', 'batchNormGrad',
   // accumulation and optimiser updates
   'addInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
 ];

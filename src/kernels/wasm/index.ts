@@ -9,12 +9,16 @@
 import type { Backend } from '../backend.js';
 import { bestVariant, wasmFeatures } from './instance.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmConvKernels } from './conv.js';
+import { wasmPoolKernels } from './pool.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
 import { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
 
 export { wasmFeatures, type WasmVariant } from './instance.js';
 export { wasmMatmul } from './matmul.js';
+export { wasmConvKernels, convChunk, COLUMN_BUDGET } from './conv.js';
+export { wasmPoolKernels } from './pool.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
 export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -31,6 +35,8 @@ export function wasmBackend(): Backend | null {
       ...wasmReduceKernels(variant),
       recurrenceStep: wasmRecurrenceStep(variant),
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
+      ...wasmConvKernels(variant),
+      ...wasmPoolKernels(variant),
     },
   };
 }
