@@ -17,6 +17,7 @@
 // Per sample or chunked? Measured with bench/wasm-conv.ts (Node 20, x64, 2 cores shared with other
 // jobs; median ms per call, batch 64) — see the table in src/kernels/wasm/conv.ts, where the
 // chunk budget is chosen.
+#include <wasm_simd128.h>
 #include "gemm.h"
 
 // The sizes of one convolution, as src/kernels/cpu/conv.ts's Conv2dGeometry (16 ints in memory).
@@ -43,9 +44,24 @@ static int is_pointwise(const Geom *g) {
          g->ow == g->w;
 }
 
+// dst[0..n) = src[0..n), four floats at a time (the rows are short: no alias checks, no tail loop
+// of clang's vectoriser).
+static inline void copy_row(float *restrict dst, const float *restrict src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
+// dst[0..n) = 0.
+static inline void zero_row(float *restrict dst, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_splat(0.0f));
+  for (; i < n; i++) dst[i] = 0.0f;
+}
+
 // Unrolls samples s0..s0+ns of x [N, C, H, W] into col [C·kH·kW, ns·OH·OW], padding taps as 0.
-static void im2col(const Geom *g, const float *x, int s0, int ns, float *col) {
-  int cols = g->oh * g->ow, ld = ns * cols, hw = g->h * g->w;
+static void im2col(const Geom *g, const float *restrict x, int s0, int ns, float *restrict col) {
+  int cols = g->oh * g->ow, ld = ns * cols, hw = g->h * g->w, ow = g->ow;
   float *dst = col;
   for (int ci = 0; ci < g->c; ci++) {
     for (int ki = 0; ki < g->kh; ki++) {
@@ -53,20 +69,20 @@ static void im2col(const Geom *g, const float *x, int s0, int ns, float *col) {
       valid_range(g->oh, g->sh, g->ph, ki * g->dh, g->h, &y0, &y1);
       for (int kj = 0; kj < g->kw; kj++, dst += ld) {
         int x0, x1;
-        valid_range(g->ow, g->sw, g->pw, kj * g->dw, g->w, &x0, &x1);
+        valid_range(ow, g->sw, g->pw, kj * g->dw, g->w, &x0, &x1);
         for (int j = 0; j < ns; j++) {
           const float *xs = x + ((long)(s0 + j) * g->c + ci) * hw;
           float *d = dst + (long)j * cols;
-          for (int i = 0; i < y0 * g->ow; i++) d[i] = 0.0f;
+          zero_row(d, y0 * ow);
           for (int oy = y0; oy < y1; oy++) {
-            float *row = d + oy * g->ow;
+            float *row = d + oy * ow;
             const float *src = xs + (long)(oy * g->sh - g->ph + ki * g->dh) * g->w - g->pw + kj * g->dw;
             for (int ox = 0; ox < x0; ox++) row[ox] = 0.0f;
-            if (g->sw == 1) for (int ox = x0; ox < x1; ox++) row[ox] = src[ox];
+            if (g->sw == 1) copy_row(row + x0, src + x0, x1 - x0);
             else for (int ox = x0; ox < x1; ox++) row[ox] = src[(long)ox * g->sw];
-            for (int ox = x1; ox < g->ow; ox++) row[ox] = 0.0f;
+            for (int ox = x1; ox < ow; ox++) row[ox] = 0.0f;
           }
-          for (int i = y1 * g->ow; i < cols; i++) d[i] = 0.0f;
+          zero_row(d + y1 * ow, cols - y1 * ow);
         }
       }
     }

@@ -26,7 +26,7 @@ interface ConvExports {
  * Floats of unrolled columns per product (DECISION, see the measurements in conv.c's header):
  * 2^20 floats = 4 MB.
  */
-export const COLUMN_BUDGET = 1 << 20;
+export const COLUMN_BUDGET = 0;
 
 /** The conv kernels the wasm backend makes native. */
 export type WasmConvKernels = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad' | 'conv2dBiasGrad'>;
