@@ -14,9 +14,22 @@
 // The chunk size is chosen by the caller (src/kernels/wasm/conv.ts): as many samples as fit a
 // column budget. Every entry point takes a sample range, so the batch can be split across threads.
 //
-// Per sample or chunked? Measured with bench/wasm-conv.ts (Node 20, x64, 2 cores shared with other
-// jobs; median ms per call, batch 64) — see the table in src/kernels/wasm/conv.ts, where the
-// chunk budget is chosen.
+// Per sample or chunked? Measured with bench/wasm-conv.ts (Node 20, x64, relaxed build, 2 cores
+// shared with other jobs at load average 15-19; median CPU ms per call of 15 calls, two runs each
+// for LeNet, 5 calls for the wide layer; copies in and out included):
+//   layer                                   forward          input grad       filter grad     (per sample vs whole batch)
+//   LeNet conv1: batch 64, 1→6, 5×5, 28×28  1.3-1.6 vs 1.6-1.9  1.1-1.2 vs 2.0-3.2  1.5 vs 1.7
+//   LeNet conv2: batch 64, 6→16, 5×5, 14×14 1.6-3.5 vs 1.8-3.7  1.7-1.8 vs 2.2-2.3  1.6-1.7 vs 1.8-1.9
+//   batch 32, 64→64, 3×3, 32×32, padding 1  112 vs 113          99 vs 115           79 vs 75
+// (the cpu kernels: 20 / 8 / 7, 11 / 18 / 10 and 560 / 540 / 520). One sample per product is as
+// fast or faster on LeNet's layers (a 25- or 150-row column matrix of one sample stays in cache,
+// and there is no gather of δ or scatter of Y between [N, O, …] and [O, N, …]), within noise on the
+// wide one (chunks of 4 MB of columns: 115 / 98 / 70), and needs the columns of one sample only.
+// So the default is one sample per product (COLUMN_BUDGET = 0 in conv.ts); chunks stay available
+// (tested) for shapes where a product per sample would be too thin.
+// Not done: packing the columns straight into gemm.c's packed B panels (implicit im2col), which
+// would save one pass over the columns (im2col is ~8 % of a LeNet-5 training step's CPU profile,
+// gemm_batch ~15 %); it needs gemm.c to take a packing callback.
 #include <wasm_simd128.h>
 #include "gemm.h"
 

@@ -5,7 +5,7 @@
  *
  * Samples per product: conv.c unrolls a chunk of samples side by side and multiplies once per
  * chunk; a chunk holds as many samples as fit COLUMN_BUDGET floats of columns (one sample at least).
- * Measured with bench/wasm-conv.ts — see DECISION below.
+ * One sample per product was measured as fast or faster (bench/wasm-conv.ts; table in conv.c).
  */
 import type { Kernels } from '../backend.js';
 import * as cpuConv from '../cpu/conv.js';
@@ -22,10 +22,7 @@ interface ConvExports {
   conv2d_bias_grad(g: number, dy: number, db: number, s0: number, s1: number): void;
 }
 
-/**
- * Floats of unrolled columns per product (DECISION, see the measurements in conv.c's header):
- * 2^20 floats = 4 MB.
- */
+/** Floats of unrolled columns per product: 0, one sample per product (measured fastest, see conv.c's header). */
 export const COLUMN_BUDGET = 0;
 
 /** The conv kernels the wasm backend makes native. */
