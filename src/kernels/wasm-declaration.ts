@@ -9,16 +9,16 @@ import { wasmBackend } from './wasm/index.js';
 /** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
 export { wasmFeatures } from './wasm/index.js';
 
-/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, the recurrence steps, the optimiser steps, convolution and pooling, for now). */
+/** Kernels the wasm backend leaves to the cpu kernels (all but matmul, the recurrence steps, the optimiser steps, convolution, pooling and batch normalisation, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
   'binary', 'broadcastTo', 'unary', 'softplus', 'leakyRelu', 'elu', 'step', 'powScalar', 'clamp', 'affine',
   'binaryCrossEntropy', 'sumAll', 'extremeAxis', 'softmax', 'permute', 'sliceAxis', 'indexSelect',
-  'gather', 'concat', 'batchNormStats', 'batchNorm',
+  'gather', 'concat',
   // backward
   'sumToShape', 'unaryGrad', 'softplusGrad', 'leakyReluGrad', 'eluGrad', 'powScalarGrad', 'clampGrad',
   'binaryCrossEntropyGrad', 'binaryCrossEntropyTargetGrad', 'expandAxis', 'scatterAxis', 'softmaxGrad',
-  'unsliceAxis', 'indexAdd', 'scatterAdd', 'batchNormGrad',
+  'unsliceAxis', 'indexAdd', 'scatterAdd',
   // accumulation and optimiser updates
   'addInPlace', 'axpyInPlace', 'batchNormUpdateRunning',
 ];

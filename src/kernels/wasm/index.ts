@@ -11,6 +11,7 @@ import { bestVariant, wasmFeatures } from './instance.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmPoolKernels } from './pool.js';
+import { wasmBatchNormKernels } from './batchnorm.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
 import { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -19,6 +20,7 @@ export { wasmFeatures, type WasmVariant } from './instance.js';
 export { wasmMatmul } from './matmul.js';
 export { wasmConvKernels, convChunk, COLUMN_BUDGET } from './conv.js';
 export { wasmPoolKernels } from './pool.js';
+export { wasmBatchNormKernels } from './batchnorm.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
 export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -37,6 +39,7 @@ export function wasmBackend(): Backend | null {
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
       ...wasmConvKernels(variant),
       ...wasmPoolKernels(variant),
+      ...wasmBatchNormKernels(variant),
     },
   };
 }
