@@ -42,6 +42,7 @@ const CASES: [string, Conv2dGeometry][] = [
   ['groups 3, 1×1, stride 2', geom(2, 6, 7, 7, 9, 1, 1, { s: [2, 2], groups: 3 })],
   ['pointwise 1×1', geom(3, 8, 6, 5, 12, 1, 1)],
   ['pointwise 1×1, batch 1', geom(1, 16, 4, 4, 20, 1, 1)],
+  ['grouped pointwise 1×1, groups 4', geom(3, 8, 5, 6, 12, 1, 1, { groups: 4 })],
   ['1-D (H = 1), k 5, padding 2', geom(3, 4, 1, 23, 6, 1, 5, { p: [0, 2] })],
   ['padding larger than the filter', geom(2, 2, 4, 4, 3, 2, 2, { p: [3, 3] })],
   ['one output channel, wide', geom(2, 3, 17, 40, 1, 3, 3, { p: [1, 1] })],
