@@ -3,7 +3,8 @@
  * several runs, copies in and out included), single thread, by wall clock and — because the
  * machine may be shared — by this process's CPU time. Relaxed SIMD is measured only where
  * the engine validates it (Node 20: run with --experimental-wasm-relaxed-simd).
- * With --train it also times training steps (MLP 784-128-10 batch 64, RNN/LSTM h128 in64 T32 b32)
+ * With --train it also times training steps (MLP 784-128-10 batch 64, RNN/LSTM h128 in64 T32 b32,
+ * LeNet-5 batch 64 on MNIST digits, also as samples/s)
  * under the cpu backend, a backend whose only wasm kernel is matmul, and the whole wasm backend.
  * Each wasm build is measured at every thread count of --threads (default 1,2; pool.ts's setThreads);
  * the CPU-time column then counts the CPU time of all threads.
@@ -15,8 +16,9 @@ import { setThreads, wasmBackend, wasmFeatures, wasmMatmul } from '../src/kernel
 import type { FloatArray } from '../src/kernels/types.js';
 import { kernelNames, registerBackend, setBackend } from '../src/kernels/backend.js';
 import { WASM_FALLBACK } from '../src/kernels/wasm-declaration.js';
-import { mlpStepMs } from './backprop.js';
-import { randomBatch } from './data.js';
+import { lenetSamplesPerSec, mlpStepMs } from './backprop.js';
+import { mnistTrainDigits, randomBatch } from './data.js';
+import { digitBatches, lenetWeights } from './lenet-data.js';
 import { rnnStepMs } from './rnn-backprop.js';
 import { rnnProblem } from './rnn-data.js';
 
@@ -99,12 +101,15 @@ function trainingSteps(variant: 'simd' | 'relaxed', threads: number[]): void {
   registerBackend({ name: 'wasm-matmul', kernels: { matmul: wasmMatmul(variant) }, fallback: kernelNames.filter((k) => k !== 'matmul') });
   registerBackend(full);
   const mlpBatch = randomBatch(64, 784, 10, 3);
+  const lenet = digitBatches(mnistTrainDigits(256, 0), 64, 4);
   // 10 warm-up steps: V8 moves hot wasm functions from its baseline compiler (Liftoff) to TurboFan after some use.
   const rnnOpts = { warmup: 10, reps: 20, budgetMs: 10_000 };
   const rows: [string, () => number][] = [
     ['MLP 784-128-10 step b64', () => mlpStepMs(mlpBatch, 128, 0.1, { warmup: 10, reps: 50 })],
     ['RNN step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('rnn'), 0.1, rnnOpts, 'fused').value],
     ['LSTM step h128 in64 T32 b32', () => rnnStepMs(rnnProblem('lstm'), 0.1, rnnOpts, 'fused').value],
+    // bench/run.ts's LeNet-5 row: batch 64, 4 MNIST batches in turn, the same initial weights, SGD lr 0.05.
+    ['LeNet-5 step b64', () => 64_000 / lenetSamplesPerSec(lenet, lenetWeights(7), 0.05, { warmup: 10, reps: 30, budgetMs: 10_000 }).value],
   ];
   console.log(`\ntraining step, median ms (wasm-${variant}; kernels of the whole backend: ${Object.keys(full.kernels).join(', ')})`);
   for (const t of threads) {
@@ -118,6 +123,8 @@ function trainingSteps(variant: 'simd' | 'relaxed', threads: number[]): void {
       });
       setBackend('cpu');
       console.log(`${name.padEnd(30)}${ms[0].toFixed(2).padStart(9)}${ms[1].toFixed(2).padStart(13)}${ms[2].toFixed(2).padStart(9)}   ×${(ms[0] / ms[2]).toFixed(2)}`);
+      const perSec = ms.map((x) => Math.round(64_000 / x).toString());
+      if (name.startsWith('LeNet')) console.log(`${'  as samples/s'.padEnd(30)}${perSec[0].padStart(9)}${perSec[1].padStart(13)}${perSec[2].padStart(9)}`);
     }
   }
   setThreads(undefined);

@@ -9,15 +9,12 @@ import { wasmBackend } from './wasm/index.js';
 /** Which WebAssembly features the engine validates: {simd, relaxedSimd}. */
 export { wasmFeatures } from './wasm/index.js';
 
-/** Kernels the wasm backend leaves to the cpu kernels (layout, convolution, pooling, batch norm and a few elementwise kernels, for now). */
+/** Kernels the wasm backend leaves to the cpu kernels (layout, and a few elementwise kernels, for now). */
 export const WASM_FALLBACK: readonly KernelName[] = [
   // forward
   'broadcastTo', 'step', 'powScalar', 'permute', 'sliceAxis', 'indexSelect', 'gather', 'concat',
-  'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNormStats', 'batchNorm',
   // backward
   'powScalarGrad', 'expandAxis', 'scatterAxis', 'unsliceAxis', 'indexAdd', 'scatterAdd',
-  'conv2dInputGrad', 'conv2dWeightGrad', 'conv2dBiasGrad', 'maxPool2dGrad', 'avgPool2dGrad',
-  'adaptiveAvgPool2dGrad', 'batchNormGrad',
   // accumulation and optimiser updates
   'batchNormUpdateRunning',
 ];

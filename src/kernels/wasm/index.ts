@@ -11,6 +11,9 @@ import { bestVariant, instance, wasmFeatures } from './instance.js';
 import { poolStatus } from './pool.js';
 import { storageOf } from './storage.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmConvKernels } from './conv.js';
+import { wasmPoolKernels } from './pooling.js';
+import { wasmBatchNormKernels } from './batchnorm.js';
 import { wasmOptimKernels } from './optim.js';
 import { wasmReduceKernels } from './reduce.js';
 import { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -23,6 +26,9 @@ export { copyStats, resetCopyStats, type CopyStats } from './call.js';
 export { storageOf, type StorageStats } from './storage.js';
 export { wasmMatmul } from './matmul.js';
 export { setThreads, threadCount, parallelFor } from './pool.js';
+export { wasmConvKernels, convChunk, COLUMN_BUDGET } from './conv.js';
+export { wasmPoolKernels } from './pooling.js';
+export { wasmBatchNormKernels } from './batchnorm.js';
 export { wasmOptimKernels } from './optim.js';
 export { wasmReduceKernels } from './reduce.js';
 export { wasmRecurrenceStep, wasmRecurrenceStepGrad } from './recurrence.js';
@@ -48,6 +54,9 @@ export function wasmBackend(): Backend | null {
       ...wasmSoftmaxKernels(variant),
       recurrenceStep: wasmRecurrenceStep(variant),
       recurrenceStepGrad: wasmRecurrenceStepGrad(variant),
+      ...wasmConvKernels(variant),
+      ...wasmPoolKernels(variant),
+      ...wasmBatchNormKernels(variant),
     },
     threads: () => wasmThreads().threads,
   };
