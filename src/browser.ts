@@ -20,7 +20,7 @@ export { gradcheckModel } from './diagnostics/gradcheck-model.js';
 export type { GradcheckModelOptions, ParameterCheck } from './diagnostics/gradcheck-model.js';
 export type { DiagnosticsOptions, DiagnosticsRecord, FirstNonFinite } from './diagnostics/types.js';
 export * from './ops/index.js';
-export { setThreads } from './kernels/wasm/pool.js';
+export { setThreads } from './kernels/threads.js';
 export { cpuKernels, kernelNames, registerBackend, registerKernel, setBackend, getBackend, listBackends, describeBackend, missingKernels, overrideKernel } from './kernels/backend.js';
 export type { Backend, BackendDescription, Kernels, KernelName } from './kernels/backend.js';
 // Makes the wasm backend known and applies the default backend at import.

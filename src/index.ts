@@ -18,7 +18,7 @@ export { cpuKernels, kernelNames, registerBackend, registerKernel, setBackend, g
 export type { Backend, BackendDescription, Kernels, KernelName } from './kernels/backend.js';
 // Makes the wasm backend known and applies BACKPROP_BACKEND (or the default) at import.
 import './kernels/select.js';
-export { setThreads } from './kernels/wasm/pool.js';
+export { setThreads } from './kernels/threads.js';
 export type { FloatArray } from './kernels/types.js';
 export * from './nn/index.js';
 export * from './losses/index.js';
