@@ -1,7 +1,7 @@
 /**
  * Which backend runs: `setBackend(name)` in code, the BACKPROP_BACKEND environment variable, the
- * CLI's `--backend <name>`, or the default — the fastest backend that works here, once
- * PREFER_FASTEST flips it (until then 'cpu'). Importing this module (src/index.ts and the CLI
+ * CLI's `--backend <name>`, or the default — the fastest backend that works here ('wasm' where
+ * WebAssembly SIMD validates, else 'cpu'). Importing this module (src/index.ts and the CLI
  * do) makes 'wasm' known and applies BACKPROP_BACKEND.
  */
 import { BackpropError } from '../errors.js';
@@ -15,7 +15,7 @@ export const BACKEND_ENV = 'BACKPROP_BACKEND';
  * Whether the default is the fastest backend that works ('wasm' where WebAssembly SIMD runs)
  * rather than 'cpu'. The one switch the coordinator flips when the wasm backend is ready.
  */
-export const PREFER_FASTEST = false;
+export const PREFER_FASTEST = true;
 
 /** Backends from fastest to slowest: the default takes the first that works. */
 const BY_SPEED = ['wasm', 'cpu'];

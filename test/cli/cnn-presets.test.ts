@@ -19,16 +19,17 @@ function accuracyOf(text: string): number {
 }
 
 
-// Two epochs, not one: after one (its cosine schedule cut to 1 epoch) the accuracy still moves by
-// ±2 points with the seed or a kernel's rounding (92.45–94.55 % measured on cpu and wasm); after two
-// it is 96.45 % on cpu and 96.25 % on wasm.
-test('mnist-lenet: two epochs of the preset (of its 8) reach ≥ 95 % (96.45 % cpu, 96.25 % wasm measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
+// Three epochs, not one or two: cut short, the preset's cosine schedule leaves the accuracy moving
+// by ±2 points with a kernel's rounding (after two: 96.45 % cpu, 94.80 % wasm; the same run is
+// bit for bit the same on 1 or 2 threads and with or without pool storage); after three it is
+// 97.65 % on cpu and 97.15 % on wasm.
+test('mnist-lenet: three epochs of the preset (of its 8) reach ≥ 96 % (97.65 % cpu, 97.15 % wasm measured) on the 2000 test digits; eval, predict (PNG) and info on the saved model', () => {
   const out = join(dir, 'lenet');
-  const r = cli('train', '--preset', 'mnist-lenet', '--epochs', '2', '--progress', 'none', '--out', out);
+  const r = cli('train', '--preset', 'mnist-lenet', '--epochs', '3', '--progress', 'none', '--out', out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /61706 trainable parameters/);
   const acc = accuracyOf(r.out);
-  assert.ok(acc >= 95, `test accuracy ${acc} %`);
+  assert.ok(acc >= 96, `test accuracy ${acc} %`);
 
   const e = cli('eval', out);
   assert.equal(e.code, 0, e.err);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cli, tempFolder } from '../cli/harness.js';
 import { getBackend, kernelNames } from '../../src/kernels/backend.js';
 import { WASM_FALLBACK, wasmFeatures } from '../../src/kernels/wasm-declaration.js';
+import { defaultBackend } from '../../src/kernels/select.js';
 
 // Skip only where the engine has no WebAssembly SIMD; where it has, a wasm backend that fails to
 // load is a failure (backend.test.ts), not a reason to skip.
@@ -27,12 +28,17 @@ function withEnv<T>(value: string | undefined, fn: () => T): T {
 test('backprop info --backend: the backend in use, how it was chosen, threads, native kernels and fallbacks', () => {
   const r = withEnv(undefined, () => cli('info', '--backend'));
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^backend: cpu \(the default; set BACKPROP_BACKEND or --backend to change it\)$/m);
-  assert.match(r.out, /^threads: 1$/m);
-  assert.match(r.out, new RegExp(`^native kernels \\(${kernelNames.length} of ${kernelNames.length}\\): all$`, 'm'));
-  assert.match(r.out, /^cpu fallback \(0\): none$/m);
+  // The default is the fastest backend that works here: wasm where WebAssembly SIMD runs.
+  const name = defaultBackend();
+  assert.equal(name, wasm ? 'wasm' : 'cpu');
+  assert.match(r.out, new RegExp(`^backend: ${name} \\(the default: the fastest that works here; set BACKPROP_BACKEND or --backend to change it\\)$`, 'm'));
   assert.match(r.out, /^backends: cpu, wasm/m);
   assert.match(r.out, /^WebAssembly: SIMD (yes|no), relaxed SIMD (yes|no)$/m);
+  const c = cli('info', '--backend', 'cpu');
+  assert.equal(c.code, 0, c.err);
+  assert.match(c.out, /^threads: 1$/m);
+  assert.match(c.out, new RegExp(`^native kernels \\(${kernelNames.length} of ${kernelNames.length}\\): all$`, 'm'));
+  assert.match(c.out, /^cpu fallback \(0\): none$/m);
 });
 
 test('info --backend wasm, or BACKPROP_BACKEND=wasm, describes the wasm backend; the CLI puts the backend back after', { skip: !wasm && 'no WebAssembly SIMD here' }, () => {
