@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Conv1d, Flatten, Linear, Sequential, manualSeed, mlp, saveModule, explain } from '../../src/index.js';
 import { cli, tempFolder } from './harness.js';
-import { assertWellFormedXml } from '../explain/xml.js';
+import { assertWellFormedSvg as assertWellFormedXml } from '../plot/xml.js';
 
 test('backprop explain (default preset lecture) prints the table with the lecture’s numbers; exit 0', () => {
   const r = cli('explain');

@@ -5,7 +5,7 @@ import { GraphError, Linear, Sequential, Tanh, drawGraph, manualSeed, pow, randn
 import type { Tensor } from '../../src/index.js';
 import { walkGraph } from '../../src/explain/graph-walk.js';
 import { escapeXml } from '../../src/explain/graph-svg.js';
-import { assertWellFormedXml } from './xml.js';
+import { assertWellFormedSvg as assertWellFormedXml } from '../plot/xml.js';
 
 /** Linear(3→4), tanh, Linear(4→1) on 5 samples, loss Σ(y − d)². */
 function twoLayerLoss(): { loss: Tensor; model: Sequential; x: Tensor; d: Tensor } {
@@ -77,5 +77,5 @@ test('the test’s XML check rejects what is not well-formed', () => {
   assert.throws(() => assertWellFormedXml('<svg><g></svg>'));
   assert.throws(() => assertWellFormedXml('<svg>a & b</svg>'));
   assert.throws(() => assertWellFormedXml('<svg x=1></svg>'));
-  assertWellFormedXml('<?xml version="1.0"?>\n<svg a="1"><g/><text>a &amp; b</text></svg>\n');
+  assertWellFormedXml('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" a="1"><g/><text>a &amp; b</text></svg>\n');
 });

@@ -1,4 +1,5 @@
 // Seeded test data shared by the kernel tests, so a failure reproduces from its seed.
+import assert from 'node:assert/strict';
 import type { FloatArray } from '../../src/kernels/types.js';
 
 /** A seeded generator of uniform numbers in [-1, 1) (mulberry32). */
@@ -27,4 +28,23 @@ export function operandSizes(m: number, k: number, n: number, opts: { batch?: nu
   const sa = opts.strideA ?? m * k;
   const sb = opts.strideB ?? k * n;
   return [(batch - 1) * sa + m * k, (batch - 1) * sb + k * n];
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+/** The position of a float32 on the line of float32s (ordered integers). */
+function ordinal(v: number): number {
+  f32[0] = v;
+  const u = u32[0];
+  return u & 0x80000000 ? -(u & 0x7fffffff) : u;
+}
+
+/** Asserts float32 arrays equal but for one float32 rounding step (1 ulp); NaN and infinities exactly. */
+export function within1Ulp(what: string, got: ArrayLike<number>, want: ArrayLike<number>): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    const ok = Number.isFinite(w) ? Math.abs(ordinal(g) - ordinal(w)) <= 1 || (g === 0 && w === 0) : Object.is(g, w);
+    if (!ok) assert.fail(`${what}[${i}] = ${g}, cpu ${w}`);
+  }
 }

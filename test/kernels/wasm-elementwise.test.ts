@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as cpu from '../../src/kernels/cpu/elementwise.js';
 import { wasmBinaryKernels, wasmFeatures, wasmUnaryKernels } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
-import { randomArray, rng } from './data.js';
+import { randomArray, rng, within1Ulp } from './data.js';
 
 const EDGES = [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-45, -1e-45, 1e-30, 3e38, -3e38, 88.7, -87.3, 100, -100, 20, -20, 1e-5, -1e-5, 0.5, 0.00999, 0.01];
 
@@ -27,28 +27,6 @@ function same(what: string, got: FloatArray, want: FloatArray): void {
   assert.equal(got.length, want.length, `${what}: length`);
   for (let i = 0; i < want.length; i++) {
     if (!Object.is(got[i], want[i])) assert.fail(`${what}[${i}] = ${got[i]}, cpu ${want[i]}`);
-  }
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** The position of a float32 on the line of float32s (ordered integers). */
-function ordinal(v: number): number {
-  f32[0] = v;
-  const u = u32[0];
-  return u & 0x80000000 ? -(u & 0x7fffffff) : u;
-}
-
-/** Float32 arrays equal but for one float32 rounding step (1 ulp), NaN where NaN, infinities equal. */
-function within1Ulp(what: string, got: FloatArray, want: FloatArray): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (Number.isNaN(w) || !Number.isFinite(w)) {
-      if (!Object.is(g, w)) assert.fail(`${what}[${i}] = ${g}, cpu ${w}`);
-      continue;
-    }
-    if (Math.abs(ordinal(g) - ordinal(w)) > 1 && !(g === 0 && w === 0)) assert.fail(`${what}[${i}] = ${g}, cpu ${w}`);
   }
 }
 

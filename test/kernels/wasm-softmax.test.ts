@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as cpu from '../../src/kernels/cpu/reduce.js';
 import { wasmFeatures, wasmSoftmaxKernels } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
-import { randomArray, rng } from './data.js';
+import { randomArray, rng, within1Ulp } from './data.js';
 
 /** Seeded logits in [-scale, scale) with some edge values sprinkled in when `edges`. */
 function logits(n: number, seed: number, scale: number, edges: boolean): Float32Array {
@@ -19,25 +19,6 @@ function logits(n: number, seed: number, scale: number, edges: boolean): Float32
     x[29] = -1e30;
   }
   return x;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** The position of a float32 on the line of float32s. */
-function ordinal(v: number): number {
-  f32[0] = v;
-  const u = u32[0];
-  return u & 0x80000000 ? -(u & 0x7fffffff) : u;
-}
-
-/** Equal but for one float32 rounding step; NaN and infinities exactly. */
-function within1Ulp(what: string, got: FloatArray, want: FloatArray): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    const ok = Number.isFinite(w) ? Math.abs(ordinal(g) - ordinal(w)) <= 1 || (g === 0 && w === 0) : Object.is(g, w);
-    if (!ok) assert.fail(`${what}[${i}] = ${g}, cpu ${w}`);
-  }
 }
 
 /** Bit for bit (NaN equals NaN). */

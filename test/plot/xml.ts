@@ -1,16 +1,16 @@
 /** A small XML well-formedness check for the plots (tags nest and close, attributes quoted, entities known) and element counters. */
 import assert from 'node:assert/strict';
 
-const TOKEN = /<!--[\s\S]*?-->|<\/?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<|&(?:lt|gt|amp|quot|#39|#\d+);|&/g;
+const TOKEN = /<!--[\s\S]*?-->|<\?xml[^?]*\?>|<\/?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<|&(?:lt|gt|amp|quot|#39|#\d+);|&/g;
 
-/** Asserts `svg` is one well-formed XML element tree whose root is <svg>. */
+/** Asserts `svg` is one well-formed XML element tree (after an optional XML declaration) whose root is <svg xmlns=…>. */
 export function assertWellFormedSvg(svg: string): void {
   const stack: string[] = [];
   let root = '';
   let roots = 0;
   for (const m of svg.matchAll(TOKEN)) {
     const tok = m[0];
-    if (tok.startsWith('<!--') || tok.startsWith('&') && tok.length > 1) continue;
+    if (tok.startsWith('<!--') || tok.startsWith('<?xml') || tok.startsWith('&') && tok.length > 1) continue;
     assert.ok(tok !== '<' && tok !== '&', `stray '${tok}' at offset ${m.index}: ${svg.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40)}`);
     const name = m[1];
     if (tok.startsWith('</')) {
@@ -26,7 +26,7 @@ export function assertWellFormedSvg(svg: string): void {
   assert.deepEqual(stack, [], 'unclosed elements');
   assert.equal(roots, 1, 'one root element');
   assert.equal(root, 'svg');
-  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /^(<\?xml[^?]*\?>\s*)?<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 }
 
 /** Number of elements whose start tag matches `pattern` (e.g. /<rect class="cell"/g). */
