@@ -1,32 +1,21 @@
-/** backprop: tensors, reverse-mode back-propagation and the pieces to train neural networks. */
-export { BackpropError, ShapeError, ValueError, GraphError, ConfigError, FileFormatError, FileAccessError, NonFiniteError } from './errors.js';
-export { Tensor, tensor, scalar, zeros, ones, full, zerosLike, arange, eye, rand, randn, fromTypedArray, getDefaultDtype } from './tensor/tensor.js';
-export type { DType, NestedArray, TensorOptions, TensorLike, GraphNode, OpAttr } from './tensor/tensor.js';
-export type { Shape } from './tensor/shape.js';
-export { manualSeed, MAX_SEED, getRngState, setRngState, random, randomInt, randomNormal, randperm } from './tensor/random.js';
-export { backward, noGrad, isGradEnabled, setGradEnabled } from './autograd/graph.js';
-export type { BackwardOptions } from './autograd/graph.js';
-export { setDebug, isDebug, detectAnomaly } from './autograd/debug.js';
-export { scopePath } from './autograd/scope.js';
-export { gradcheck, gradcheckEach } from './autograd/gradcheck.js';
-export type { GradcheckOptions, GradcheckEachOptions, GradcheckResult } from './autograd/gradcheck.js';
-export { gradcheckModel } from './diagnostics/gradcheck-model.js';
-export type { GradcheckModelOptions, ParameterCheck } from './diagnostics/gradcheck-model.js';
-export type { DiagnosticsOptions, DiagnosticsRecord, FirstNonFinite } from './diagnostics/types.js';
-export * from './ops/index.js';
-export { cpuKernels, kernelNames, registerBackend, registerKernel, setBackend, getBackend, listBackends, describeBackend, missingKernels, overrideKernel } from './kernels/backend.js';
-export type { Backend, BackendDescription, Kernels, KernelName } from './kernels/backend.js';
-// Makes the wasm backend known and applies BACKPROP_BACKEND (or the default) at import.
-import './kernels/select.js';
-export { setThreads } from './kernels/threads.js';
-export type { FloatArray } from './kernels/types.js';
-export * from './nn/index.js';
-export * from './losses/index.js';
-export * from './models/index.js';
-export * from './train/index.js';
-export * from './optim/index.js';
-export * from './data/index.js';
+/**
+ * backprop: tensors, reverse-mode back-propagation and the pieces to train neural networks.
+ * Everything that needs no file system comes from the browser entry (src/browser.ts); Node adds
+ * the fit with checkpoints and resuming, the file readers, and saving and loading.
+ */
+export * from './browser.js';
+// Node's fit (checkpoints, resumeFrom, the progress bar); an explicit export wins over `export *`.
+export { fit, evaluate, predict } from './train/fit.js';
 export * from './io/index.js';
-export { explain, formatExplain, explainPreset, EXPLAIN_PRESETS, drawGraph } from './explain/index.js';
-export type { ExplainOptions, ExplainRecord, ExplainLayer, ExplainCheck, ExplainLoss, ExplainValue, ExplainFormat, ExplainPreset, DrawGraphOptions } from './explain/index.js';
-export * from './plot/index.js';
+export { saveModule, loadModule } from './models/persist.js';
+export { loadMnist, loadMnistAll } from './data/mnist.js';
+export type { MnistOptions } from './data/mnist.js';
+export {
+  readIdx, parseIdx, encodeIdx, writeIdx, loadIdxDataset, loadIdxFolder, loadFashionMnist, loadMnistFolder,
+  FASHION_MNIST_DIR, FASHION_MNIST_CLASSES,
+} from './data/idx.js';
+export type { IdxType, IdxArray, IdxData, IdxDatasetOptions } from './data/idx.js';
+export { loadCsv } from './data/csv.js';
+export type { CsvOptions, CsvData } from './data/csv.js';
+export { TEXT_CORPORA, loadText } from './data/text.js';
+export type { TextCorpus, CharVocabJSON, PadOptions, PaddedBatch } from './data/text.js';
