@@ -12,7 +12,7 @@ import { blockUntilReady, defaultDevice, init, jit, lax, nn, numpy as np, tree, 
 import type { ClassBatch } from './data.js';
 import { randomFloats } from './data.js';
 import { LENET_NAMES, LENET_SHAPES, oneHot, type LenetWeights } from './lenet-data.js';
-import { timeRepeated, timeRepeatedAsync, type RepeatOptions } from './stats.js';
+import { timeRepeated, timeRepeatedAsync, warmUp, warmUpAsync, type RepeatOptions } from './stats.js';
 
 /** jax-js version string, for the report (read from its package.json, which the package does not export). */
 export const jaxVersion: string = (() => {
@@ -74,8 +74,8 @@ export function matmulMs(a: Float32Array, b: Float32Array, n: number, opts: Repe
   const run = (): void => {
     sink += np.matmul(ta.ref, tb.ref).dataSync()[0];
   };
-  for (let i = 0; i < opts.warmup; i++) run();
-  return watchMemory('matmul', () => timeRepeated(run, { ...opts, warmup: 0 })).finally(() => {
+  warmUp(run, opts);
+  return watchMemory('matmul', () => timeRepeated(run, { ...opts, warmup: 0, warmupMs: 0 })).finally(() => {
     ta.dispose();
     tb.dispose();
     if (Number.isNaN(sink)) console.error('jax-js matmul produced NaN');
@@ -121,8 +121,8 @@ export async function timeTraining(what: string, t: Trainer, batches: [np.Array,
     losses.push(await trainStep(t, x, y));
   };
   try {
-    for (let w = 0; w < opts.warmup; w++) await run();
-    const ms = await watchMemory(what, () => timeRepeatedAsync(run, { ...opts, warmup: 0 }));
+    await warmUpAsync(run, opts);
+    const ms = await watchMemory(what, () => timeRepeatedAsync(run, { ...opts, warmup: 0, warmupMs: 0 }));
     if (!losses.every(Number.isFinite)) throw new Error(`jax-js ${what}: loss became ${losses.find((l) => !Number.isFinite(l))}`);
     return { ms, losses };
   } finally {
@@ -240,8 +240,8 @@ export async function conv2dForwardBackwardMs(x: Float32Array, w: Float32Array, 
     tree.dispose(out);
   };
   try {
-    for (let i = 0; i < opts.warmup; i++) await run();
-    return await watchMemory('conv2d', () => timeRepeatedAsync(run, { ...opts, warmup: 0 }));
+    await warmUpAsync(run, opts);
+    return await watchMemory('conv2d', () => timeRepeatedAsync(run, { ...opts, warmup: 0, warmupMs: 0 }));
   } finally {
     tree.dispose([xs, ws, dys]);
     step.dispose();

@@ -72,7 +72,8 @@ function matmulBenchmark(n: number): Benchmark {
 }
 
 const MLP_BATCH = randomBatch(64, 784, 10, 3);
-const MLP_OPTS = { warmup: 10, reps: 50 };
+/** MLP step: 10 warm-up steps and at least 1.5 s of them (see RepeatOptions.warmupMs). */
+const MLP_OPTS = { warmup: 10, warmupMs: 1500, reps: 50 };
 const MEM_STEPS = 10_000;
 
 /** The epoch rows: 1 warm-up and 3 timed epochs per library and backend, about 20 s for tfjs-cpu on 2 cores. */
@@ -87,8 +88,8 @@ function mnist(): ClassBatch {
 
 /** LeNet-5 rows: batch 64, 4 batches of MNIST digits in turn, same initial weights everywhere, plain SGD. */
 const LENET = { batch: 64, batches: 4, lr: 0.05, seed: 7 };
-/** Steps: slow peers (tfjs-cpu takes seconds per step) stop after ≥ 3 steps and 10 s. */
-const LENET_OPTS = { warmup: 2, reps: 30, budgetMs: 10_000 };
+/** Steps: warm up for ≥ 3 s (see RepeatOptions.warmupMs); slow peers (tfjs-cpu takes seconds per step) stop after ≥ 3 steps and 10 s. */
+const LENET_OPTS = { warmup: 2, warmupMs: 3000, reps: 30, budgetMs: 10_000 };
 const lenetFirstLosses: string[] = [];
 
 /** A LeNet-5 measurement as a samples/s result, remembering its first-step loss for the notes. */
@@ -146,8 +147,8 @@ function lenetBatches(): ClassBatch[] {
 
 /** RNN / LSTM rows: one SGD step on one batch of random sequences, the same weights everywhere (so losses fall step by step). */
 const RNN = { lr: 0.1 };
-/** Steps: tfjs-cpu takes about a second per LSTM step, so slow peers stop after ≥ 3 steps and 10 s. */
-const RNN_OPTS = { warmup: 2, reps: 20, budgetMs: 10_000 };
+/** Steps: warm up for ≥ 3 s; tfjs-cpu takes about a second per LSTM step, so slow peers stop after ≥ 3 steps and 10 s. */
+const RNN_OPTS = { warmup: 2, warmupMs: 3000, reps: 20, budgetMs: 10_000 };
 const rnnLosses: Record<RnnKind, string[]> = { rnn: [], lstm: [] };
 const rnnProblems = new Map<RnnKind, RnnProblem>();
 

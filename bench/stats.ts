@@ -12,6 +12,11 @@ export function median(xs: readonly number[]): number {
 export interface RepeatOptions {
   /** Runs before timing starts (JIT compilation, caches, lazy initialisation). */
   warmup: number;
+  /**
+   * Keep warming up (past `warmup` runs) until this many ms have gone: V8 optimises hot JavaScript on a background
+   * thread, and on 2 busy cores a training step takes its first ~60 runs (about 0.7 s for the RNN row) to reach speed.
+   */
+  warmupMs?: number;
   /** Timed runs; the median of them is reported. */
   reps: number;
   /** Stop timing early, after at least 3 runs, once the timed runs took this many ms in all (for slow peers). */
@@ -24,9 +29,21 @@ function enough(times: readonly number[], { reps, budgetMs }: RepeatOptions): bo
   return budgetMs !== undefined && times.length >= 3 && times.reduce((a, b) => a + b, 0) >= budgetMs;
 }
 
+/** Runs fn untimed: `warmup` times, and then on until `warmupMs` have gone. */
+export function warmUp(fn: () => void, { warmup, warmupMs = 0 }: RepeatOptions): void {
+  const t0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - t0 < warmupMs; i++) fn();
+}
+
+/** warmUp for asynchronous work. */
+export async function warmUpAsync(fn: () => Promise<void>, { warmup, warmupMs = 0 }: RepeatOptions): Promise<void> {
+  const t0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - t0 < warmupMs; i++) await fn();
+}
+
 /** Runs fn `warmup` times untimed, then `reps` times timed (fewer past `budgetMs`); returns the median time of one run in ms. */
 export function timeRepeated(fn: () => void, opts: RepeatOptions): number {
-  for (let i = 0; i < opts.warmup; i++) fn();
+  warmUp(fn, opts);
   const times: number[] = [];
   while (!enough(times, opts)) {
     const t0 = performance.now();
@@ -38,7 +55,7 @@ export function timeRepeated(fn: () => void, opts: RepeatOptions): number {
 
 /** timeRepeated for asynchronous work: each run is awaited before the next starts (and before its time is taken). */
 export async function timeRepeatedAsync(fn: () => Promise<void>, opts: RepeatOptions): Promise<number> {
-  for (let i = 0; i < opts.warmup; i++) await fn();
+  await warmUpAsync(fn, opts);
   const times: number[] = [];
   while (!enough(times, opts)) {
     const t0 = performance.now();

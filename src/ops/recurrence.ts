@@ -12,7 +12,7 @@
  */
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/backend.js';
-import { alloc, type FloatArray } from '../kernels/types.js';
+import { alloc, span, type FloatArray } from '../kernels/types.js';
 import {
   RECURRENCE_KINDS, recurrenceGates, recurrenceSaved,
   type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceKind,
@@ -138,7 +138,7 @@ export function recurrence(
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     // hh = h_{t−1} W_hhᵀ: W_hh used as stored [G·H, H], no transposed copy.
-    const hh = kernels.matmul(h.subarray(s * N * H, (s + 1) * N * H), w, N, H, GH, { transB: true });
+    const hh = kernels.matmul(span(h, s * N * H, (s + 1) * N * H), w, N, H, GH, { transB: true });
     kernels.recurrenceStep(dims, s, t, hh, buf);
   }
   const y = new Tensor(buf.states, [N, T, (lstm ? 2 : 1) * H]);
@@ -155,7 +155,7 @@ export function recurrence(
     for (let s = T - 1; s >= 0; s--) {
       const t = reverse ? T - 1 - s : s;
       kernels.recurrenceStepGrad(dims, s, t, back, buf, grad);
-      if (s > 0 || h0.requiresGrad) back = kernels.matmul(dhh.subarray(s * N * GH, (s + 1) * N * GH), w, N, GH, H);
+      if (s > 0 || h0.requiresGrad) back = kernels.matmul(span(dhh, s * N * GH, (s + 1) * N * GH), w, N, GH, H);
     }
     let dh0: FloatArray | null = null;
     if (h0.requiresGrad) {
@@ -163,7 +163,7 @@ export function recurrence(
       if (back) kernels.addInPlace(dh0, back);
     }
     // One product over all N·T rows: ∂L/∂W_hh = Σ_t δ_tᵀ h_{t−1}, with h[0..T−1] the previous states in step order.
-    const dW = wHh.requiresGrad ? kernels.matmul(dhh, h.subarray(0, T * N * H), GH, T * N, H, { transA: true }) : null;
+    const dW = wHh.requiresGrad ? kernels.matmul(dhh, span(h, 0, T * N * H), GH, T * N, H, { transA: true }) : null;
     const db = bHh?.requiresGrad ? kernels.sumAxis(dhh, 1, T * N, GH) : null;
     return [
       xProj.requiresGrad ? dx : null,

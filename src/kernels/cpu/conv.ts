@@ -26,7 +26,7 @@
  * A 1×1 filter with stride 1 and no padding needs no unrolling: the columns are the input itself.
  * These kernels call the cpu matmul directly; a backend that replaces them brings its own product.
  */
-import { alloc, type FloatArray } from '../types.js';
+import { alloc, span, type FloatArray } from '../types.js';
 import { matmul } from './matmul.js';
 
 /** Sizes of one 2-D convolution: input, filter, output, stride, leading padding, dilation, groups. */
@@ -125,7 +125,7 @@ export function col2im(col: FloatArray, g: Conv2dGeometry, s: number, dx: FloatA
 
 /** The columns of sample s: a view of x for a pointwise filter, else unrolled into `scratch`. */
 function columns(x: FloatArray, g: Conv2dGeometry, s: number, scratch: FloatArray): FloatArray {
-  if (isPointwise(g)) return x.subarray(s * g.c * g.h * g.w, (s + 1) * g.c * g.h * g.w);
+  if (isPointwise(g)) return span(x, s * g.c * g.h * g.w, (s + 1) * g.c * g.h * g.w);
   im2col(x, g, s, scratch);
   return scratch;
 }
@@ -165,7 +165,7 @@ export function conv2dInputGrad(dy: FloatArray, w: FloatArray, g: Conv2dGeometry
   const opts = { transA: true, batch: g.groups, strideA: og * kg, strideB: og * cols };
   for (let s = 0; s < g.n; s++) {
     // ∂L/∂col = Wᵀ·δ for each group, laid out as the column matrix [C·kH·kW, OH·OW].
-    const dcol = matmul(w, dy.subarray(s * g.o * cols, (s + 1) * g.o * cols), kg, og, cols, opts);
+    const dcol = matmul(w, span(dy, s * g.o * cols, (s + 1) * g.o * cols), kg, og, cols, opts);
     if (isPointwise(g)) dx.set(dcol, s * g.c * g.h * g.w);
     else col2im(dcol, g, s, dx);
   }
@@ -180,7 +180,7 @@ export function conv2dWeightGrad(x: FloatArray, dy: FloatArray, g: Conv2dGeometr
   const opts = { transB: true, batch: g.groups, strideA: og * cols, strideB: kg * cols };
   for (let s = 0; s < g.n; s++) {
     // ∂L/∂W_group += δ_group · col_groupᵀ
-    const part = matmul(dy.subarray(s * g.o * cols, (s + 1) * g.o * cols), columns(x, g, s, scratch), og, cols, kg, opts);
+    const part = matmul(span(dy, s * g.o * cols, (s + 1) * g.o * cols), columns(x, g, s, scratch), og, cols, kg, opts);
     for (let i = 0; i < part.length; i++) dw[i] += part[i];
   }
   return dw;

@@ -1,5 +1,5 @@
 /** Kernels that move data without arithmetic: permutations, slices, gathers, concatenation. */
-import { alloc, type FloatArray } from '../types.js';
+import { alloc, span, type FloatArray } from '../types.js';
 import { stridesOf } from './elementwise.js';
 
 /** Copies x of `shape` into the axis order `perm` (out axis i = in axis perm[i]). */
@@ -46,7 +46,7 @@ export function sliceAxis(x: FloatArray, outer: number, n: number, inner: number
   const m = end - start;
   if (outer === 1) return x.slice(start * inner, end * inner);
   const out = alloc(outer * m * inner, x);
-  for (let o = 0; o < outer; o++) out.set(x.subarray((o * n + start) * inner, (o * n + end) * inner), o * m * inner);
+  for (let o = 0; o < outer; o++) out.set(span(x, (o * n + start) * inner, (o * n + end) * inner), o * m * inner);
   return out;
 }
 
@@ -54,7 +54,7 @@ export function sliceAxis(x: FloatArray, outer: number, n: number, inner: number
 export function unsliceAxis(g: FloatArray, outer: number, n: number, inner: number, start: number, end: number): FloatArray {
   const m = end - start;
   const out = alloc(outer * n * inner, g);
-  for (let o = 0; o < outer; o++) out.set(g.subarray(o * m * inner, (o + 1) * m * inner), (o * n + start) * inner);
+  for (let o = 0; o < outer; o++) out.set(span(g, o * m * inner, (o + 1) * m * inner), (o * n + start) * inner);
   return out;
 }
 
@@ -65,7 +65,7 @@ export function indexSelect(x: FloatArray, outer: number, n: number, inner: numb
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const src = (o * n + index[j]) * inner;
-      out.set(x.subarray(src, src + inner), (o * m + j) * inner);
+      out.set(span(x, src, src + inner), (o * m + j) * inner);
     }
   }
   return out;
@@ -125,7 +125,7 @@ export function concat(xs: readonly FloatArray[], outer: number, ns: readonly nu
     let off = 0;
     for (let t = 0; t < xs.length; t++) {
       const len = ns[t] * inner;
-      out.set(xs[t].subarray(o * len, (o + 1) * len), (o * total + off) * inner);
+      out.set(span(xs[t], o * len, (o + 1) * len), (o * total + off) * inner);
       off += ns[t];
     }
   }

@@ -1,7 +1,7 @@
 /** The wasm batch normalisation kernels (batchnorm.c): bit for bit the cpu kernels (src/kernels/cpu/batchnorm.ts). */
 import type { Kernels } from '../backend.js';
 import * as cpuBn from '../cpu/batchnorm.js';
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import { instance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
 
@@ -22,7 +22,7 @@ export type WasmBatchNormKernels = Pick<Kernels, 'batchNormStats' | 'batchNorm' 
 function doubles(c: WasmCall, x: FloatArray, n: number): number {
   const at = c.scratch(2 * n);
   const v = c.view(at, 2 * n);
-  new Float64Array(v.buffer, v.byteOffset, n).set(x.length === n ? x : x.subarray(0, n));
+  new Float64Array(v.buffer, v.byteOffset, n).set(x.length === n ? x : span(x, 0, n));
   return at;
 }
 
@@ -30,7 +30,7 @@ function doubles(c: WasmCall, x: FloatArray, n: number): number {
 function optional(c: WasmCall, x: FloatArray | null, n: number): number {
   if (!x) return 0;
   const f = x as Float32Array;
-  return c.input(f.length === n ? f : f.subarray(0, n));
+  return c.input(f.length === n ? f : span(f, 0, n));
 }
 
 /** The batch normalisation kernels of one variant; float64 tensors fall back to cpu. */

@@ -4,7 +4,7 @@
  */
 import type { Kernels } from '../backend.js';
 import * as cpu from '../cpu/elementwise.js';
-import type { BinaryOp } from '../types.js';
+import { span, type BinaryOp } from '../types.js';
 import { instance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
 
@@ -78,12 +78,12 @@ export function wasmBinaryKernels(variant: WasmVariant): Pick<Kernels, 'binary' 
     },
     addInPlace(a, b) {
       const n = a.length;
-      const done = allF32(a, b) && wasmCall(inst, (c) => ex.add_in_place(c.inout(a as Float32Array), c.input((b as Float32Array).subarray(0, n)), n));
+      const done = allF32(a, b) && wasmCall(inst, (c) => ex.add_in_place(c.inout(a as Float32Array), c.input(span((b as Float32Array), 0, n)), n));
       if (!done) cpu.addInPlace(a, b);
     },
     axpyInPlace(a, alpha, b) {
       const n = a.length;
-      const done = allF32(a, b) && wasmCall(inst, (c) => ex.axpy_in_place(c.inout(a as Float32Array), alpha, c.input((b as Float32Array).subarray(0, n)), n));
+      const done = allF32(a, b) && wasmCall(inst, (c) => ex.axpy_in_place(c.inout(a as Float32Array), alpha, c.input(span((b as Float32Array), 0, n)), n));
       if (!done) cpu.axpyInPlace(a, alpha, b);
     },
   };

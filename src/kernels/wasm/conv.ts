@@ -10,7 +10,7 @@
 import type { Kernels } from '../backend.js';
 import * as cpuConv from '../cpu/conv.js';
 import type { Conv2dGeometry } from '../cpu/conv.js';
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import { instance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
 
@@ -42,7 +42,7 @@ function geometry(c: WasmCall, g: Conv2dGeometry): number {
 /** x's first n elements as float32 (the caller checked the type). */
 function head(x: FloatArray | null, n: number): Float32Array {
   const f = x as Float32Array;
-  return f.length === n ? f : f.subarray(0, n);
+  return f.length === n ? f : span(f, 0, n);
 }
 
 /** The scratch a chunk of `chunk` samples needs: columns, gathered rows, and gemm.c's packing buffers for the largest product. */

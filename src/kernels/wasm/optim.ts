@@ -3,6 +3,7 @@ import type { Kernels } from '../backend.js';
 import * as cpuOptim from '../cpu/optim.js';
 import { instance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
+import { span } from '../types.js';
 
 /** The optim.c exports this file calls. */
 interface OptimExports {
@@ -25,7 +26,7 @@ const b = (x: boolean): number => (x ? 1 : 0);
 
 /** The byte offset of an optional state array updated in place (0 when absent). */
 function state(c: WasmCall, x: unknown, n: number): number {
-  return x ? c.inout((x as Float32Array).subarray(0, n)) : 0;
+  return x ? c.inout(span((x as Float32Array), 0, n)) : 0;
 }
 
 /** The optimiser kernels of one variant: results identical to the cpu kernels; float64 falls back to cpu. */
@@ -38,7 +39,7 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
       const n = theta.length;
       const done = wasmCall(inst, (c) => {
         const t = state(c, theta, n);
-        const g = c.input((grad as Float32Array).subarray(0, n));
+        const g = c.input(span((grad as Float32Array), 0, n));
         ex.sgd_step(t, g, state(c, buf, n), n, b(buf !== null), o.lr, o.momentum, o.dampening, b(o.nesterov), o.weightDecay, b(o.maximize), b(o.first));
       });
       if (!done) cpuOptim.sgdStep(theta, grad, buf, o);
@@ -52,7 +53,7 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
       const shrink = 1 - o.lr * o.weightDecay;
       const done = wasmCall(inst, (c) => {
         const t = state(c, theta, n);
-        const g = c.input((grad as Float32Array).subarray(0, n));
+        const g = c.input(span((grad as Float32Array), 0, n));
         ex.adam_step(
           t, g, state(c, m, n), state(c, v, n), state(c, vmax, n), n, b(vmax !== null),
           o.beta1, o.beta2, o.eps, o.weightDecay, b(o.decoupled), b(o.maximize), stepSize, bc2Sqrt, shrink,
@@ -65,7 +66,7 @@ export function wasmOptimKernels(variant: WasmVariant): Pick<Kernels, 'sgdStep' 
       const n = theta.length;
       const done = wasmCall(inst, (c) => {
         const t = state(c, theta, n);
-        const g = c.input((grad as Float32Array).subarray(0, n));
+        const g = c.input(span((grad as Float32Array), 0, n));
         ex.rmsprop_step(
           t, g, state(c, v, n), state(c, gAvg, n), state(c, buf, n), n, b(gAvg !== null), b(buf !== null),
           o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, b(o.maximize),

@@ -45,6 +45,8 @@ const WORKER_LINE0 = 5;
 const CONTROL_BYTES = (WORKER_LINE0 + MAX_WORKERS) * 64;
 /** How long the first parallel call waits for the workers to start before running single-threaded. */
 const STARTUP_MS = 5000;
+/** Heap limits of a Node worker, in MB. */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 };
 /** Atomics.load polls before a thread sleeps in Atomics.wait (short: the machine may be shared). */
 const SPIN = 2000;
 
@@ -114,7 +116,14 @@ export function setThreads(n: number | undefined): void {
 
 /** The default thread count: BACKPROP_THREADS, else the machine's parallelism capped at 4 (a bad BACKPROP_THREADS warns once and is ignored). */
 export function defaultThreads(): number {
-  const env = globalThis.process?.env?.BACKPROP_THREADS;
+  // Every matmul asks, and reading process.env and the CPU affinity costs microseconds: read both once per process.
+  cachedDefault ??= readDefaultThreads(globalThis.process?.env?.BACKPROP_THREADS);
+  return cachedDefault;
+}
+let cachedDefault: number | undefined;
+
+/** defaultThreads for a value of BACKPROP_THREADS. */
+function readDefaultThreads(env: string | undefined): number {
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS + 1) return n;
@@ -270,7 +279,8 @@ function startWorkers(inst: WasmInstance, pool: Pool, workers: number): void {
 /** Starts one worker running the inline source: node:worker_threads in Node, a Web Worker elsewhere. */
 function spawn(data: Record<string, unknown>): WorkerHandle {
   if (workerThreads) {
-    const w = new workerThreads.Worker(NODE_WORKER, { eval: true, workerData: data });
+    // The worker allocates almost nothing in JavaScript: small heap limits keep its isolate's resident pages few.
+    const w = new workerThreads.Worker(NODE_WORKER, { eval: true, workerData: data, resourceLimits: WORKER_HEAP });
     w.unref();
     return w;
   }

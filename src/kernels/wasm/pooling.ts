@@ -5,7 +5,7 @@
 import type { Kernels } from '../backend.js';
 import * as cpuPool from '../cpu/pool.js';
 import type { Pool2dGeometry } from '../cpu/pool.js';
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import { instance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
 
@@ -36,7 +36,7 @@ function ints(c: WasmCall, values: readonly number[]): number {
 /** x's first n elements as float32 (the caller checked the type). */
 function head(x: FloatArray, n: number): Float32Array {
   const f = x as Float32Array;
-  return f.length === n ? f : f.subarray(0, n);
+  return f.length === n ? f : span(f, 0, n);
 }
 
 /** Separable windows (rows, columns) of one pooling: offsets of 3·oh and 3·ow ints filled by pool.c. */

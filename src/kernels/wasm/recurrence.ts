@@ -4,7 +4,7 @@
  * contiguous scratch. Float64 buffers stay on the cpu kernel.
  */
 import type { Kernels } from '../backend.js';
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import {
   recurrenceStep as cpuRecurrenceStep, recurrenceStepGrad as cpuRecurrenceStepGrad,
   type RecurrenceDims, type RecurrenceForwardBuffers, type RecurrenceGradBuffers,
@@ -40,7 +40,7 @@ function gatherStep(c: WasmCall, src: FloatArray, n: number, T: number, t: numbe
   const w = c.view(at, n * width);
   for (let i = 0; i < n; i++) {
     const from = (i * T + t) * width;
-    w.set((src as Float32Array).subarray(from, from + width), i * width);
+    w.set(span((src as Float32Array), from, from + width), i * width);
   }
   return at;
 }
@@ -70,11 +70,11 @@ export function wasmRecurrenceStep(variant: WasmVariant): Kernels['recurrenceSte
     const cs = buf.c as Float32Array | null;
     const done = wasmCall(inst, (c) => {
       const pX = gatherStep(c, buf.xProj, n, T, t, G);
-      const pHh = c.input((hh as Float32Array).subarray(0, n * G));
-      const pB = c.input((buf.bHh as Float32Array).subarray(0, G));
+      const pHh = c.input(span((hh as Float32Array), 0, n * G));
+      const pB = c.input(span((buf.bHh as Float32Array), 0, G));
       const pMask = maskStep(c, buf.mask, n, T, t);
-      const pHp = c.input(hs.subarray(prev, next));
-      const pCp = lstm ? c.input((cs as Float32Array).subarray(prev, next)) : 0;
+      const pHp = c.input(span(hs, prev, next));
+      const pCp = lstm ? c.input(span((cs as Float32Array), prev, next)) : 0;
       const pAct = c.scratch(n * A);
       const pHn = c.scratch(nH);
       const pCn = lstm ? c.scratch(nH) : 0;
@@ -97,8 +97,8 @@ function scatterStates(states: Float32Array, hNew: Float32Array, cNew: Float32Ar
   const S = cNew ? 2 * H : H;
   for (let i = 0; i < n; i++) {
     const so = (i * T + t) * S;
-    states.set(hNew.subarray(i * H, i * H + H), so);
-    if (cNew) states.set(cNew.subarray(i * H, i * H + H), so + H);
+    states.set(span(hNew, i * H, i * H + H), so);
+    if (cNew) states.set(span(cNew, i * H, i * H + H), so + H);
   }
 }
 
@@ -123,13 +123,13 @@ export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenc
     const nH = n * H;
     const done = wasmCall(inst, (c) => {
       const pDy = gatherStep(c, grad.dStates, n, T, t, S);
-      const pDh = c.inout((grad.dh as Float32Array).subarray(0, nH));
-      const pDc = lstm ? c.inout((grad.dc as Float32Array).subarray(0, nH)) : 0;
-      const pBack = back ? c.input((back as Float32Array).subarray(0, nH)) : 0;
-      const pAct = c.input((fwd.act as Float32Array).subarray(s * n * A, (s + 1) * n * A));
-      const pCp = lstm ? c.input((fwd.c as Float32Array).subarray(s * nH, (s + 1) * nH)) : 0;
+      const pDh = c.inout(span((grad.dh as Float32Array), 0, nH));
+      const pDc = lstm ? c.inout(span((grad.dc as Float32Array), 0, nH)) : 0;
+      const pBack = back ? c.input(span((back as Float32Array), 0, nH)) : 0;
+      const pAct = c.input(span((fwd.act as Float32Array), s * n * A, (s + 1) * n * A));
+      const pCp = lstm ? c.input(span((fwd.c as Float32Array), s * nH, (s + 1) * nH)) : 0;
       const pMask = maskStep(c, fwd.mask, n, T, t);
-      const pHp = gru ? c.input((fwd.h as Float32Array).subarray(s * nH, (s + 1) * nH)) : 0;
+      const pHp = gru ? c.input(span((fwd.h as Float32Array), s * nH, (s + 1) * nH)) : 0;
       const pDx = c.scratch(n * G);
       const pDhh = gru ? c.scratch(n * G) : pDx;
       if (lstm) ex.lstm_step_grad(pDy, pDh, pDc, pBack, pAct, pCp, pMask, pDx, n, H);
@@ -138,7 +138,7 @@ export function wasmRecurrenceStepGrad(variant: WasmVariant): Kernels['recurrenc
       (grad.dhh as Float32Array).set(c.view(pDhh, n * G), s * n * G);
       const dxW = c.view(pDx, n * G);
       const dx = grad.dx as Float32Array;
-      for (let i = 0; i < n; i++) dx.set(dxW.subarray(i * G, i * G + G), (i * T + t) * G);
+      for (let i = 0; i < n; i++) dx.set(span(dxW, i * G, i * G + G), (i * T + t) * G);
     });
     if (!done) cpuRecurrenceStepGrad(dims, s, t, back, fwd, grad);
   };

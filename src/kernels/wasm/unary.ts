@@ -7,7 +7,7 @@
  */
 import type { Kernels } from '../backend.js';
 import * as cpu from '../cpu/elementwise.js';
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import { instance, type WasmInstance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall } from './call.js';
 
@@ -40,7 +40,7 @@ export function wasmMap(inst: WasmInstance, ins: FloatArray[], run: (p: number[]
   if (!allF32(...ins)) return null;
   const n = ins[0].length;
   const r = wasmCall(inst, (c) => {
-    const p = ins.map((a) => c.input(a.length === n ? (a as Float32Array) : (a as Float32Array).subarray(0, n)));
+    const p = ins.map((a) => c.input(a.length === n ? (a as Float32Array) : span((a as Float32Array), 0, n)));
     run(p, c.output(n), n);
   });
   return r ? r[0] : null;
