@@ -23,12 +23,14 @@ const MiB = 2 ** 20;
 /**
  * Default budgets: bytes of blocks held by tensors, and by temporaries (inside `transient`), and
  * the number of blocks each may hold (every block held costs some JavaScript heap for its finalizer
- * entry until it comes back, so small tensors are capped by count). 8 MiB each, measured: with
- * 32 MiB each the CLI's default job peaked 25 MB higher (281 against 256 MB, first touches of
- * pages that a synchronous fit never gives back) and no training step was faster (the RNN step
- * was 7.8 ms with no pool at all against 9.9 with 64 MiB, bench/rnn h128 in64 T32 b32).
+ * entry until it comes back, so small tensors are capped by count). 4 MiB each, measured on the
+ * CLI's default job (`npm run bench:memory`): a synchronous fit never gets blocks back, so a budget
+ * is only ever filled once and then held, and each byte of it was first touched as a fresh page of
+ * the memory. 32 MiB each peaked 25 MB above 8 MiB each, and 8 MiB about 4 MB above 4 MiB; no
+ * training step was faster for the larger budgets (the RNN step: 7.8 ms with no pool at all, 9.9 ms
+ * with 64 MiB, bench/rnn h128 in64 T32 b32), since past the budget operands take the copy path.
  */
-export const DEFAULT_BUDGET = Object.freeze({ tensors: 8 * MiB, temporaries: 8 * MiB, blocks: 4096 });
+export const DEFAULT_BUDGET = Object.freeze({ tensors: 4 * MiB, temporaries: 4 * MiB, blocks: 4096 });
 
 /** Subarrays of pool views, each mapped to the view it was cut from (so the parent, and its block, stay alive). */
 const parents = new WeakMap<Float32Array, Float32Array>();
