@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { matmul as cpuMatmul, type MatmulOptions } from '../../src/kernels/cpu/matmul.js';
 import { wasmBackend, wasmFeatures, wasmMatmul, type WasmVariant } from '../../src/kernels/wasm/index.js';
+import { instance } from '../../src/kernels/wasm/instance.js';
+import { DEFAULT_BUDGET, storageOf } from '../../src/kernels/wasm/storage.js';
 import { randomArray, operandSizes as sizes } from './data.js';
 
 const features = wasmFeatures();
@@ -82,6 +84,30 @@ describe('wasm matmul kernel', () => {
       check(variant, 200, 600, 1100, { transA: true, transB: true }, (seed += 2));
     });
   }
+
+  test('a large ordinary-array A runs in row chunks: the same bits as unchunked, and the memory grows by a chunk, not by A', () => {
+    const mm = wasmMatmul('simd');
+    const inst = instance('simd');
+    for (const transB of [false, true]) {
+      const [m, k, n] = [3000, 784, 130]; // A: 9.4 MB, over the 4 MiB chunk
+      const a = randomArray(m * k, 40) as Float32Array;
+      const b = randomArray(k * n, 41) as Float32Array;
+      const chunked = mm(a, b, m, k, n, { transB });
+      const st = storageOf(inst);
+      st.setBudgets({ tensors: 256 * 2 ** 20 }); // earlier tests filled the default one (nothing is collected within a test file)
+      const resident = st.allocView(m * k, false);
+      st.setBudgets(DEFAULT_BUDGET);
+      assert.ok(resident, 'a pool view for A (then A goes by address, in one piece)');
+      resident.set(a);
+      assert.deepEqual(chunked, mm(resident, b, m, k, n, { transB }), `transB ${transB}`);
+    }
+    const big = randomArray(8000 * 784, 42) as Float32Array; // 25 MB
+    const before = inst.memory.buffer.byteLength;
+    const c = mm(big, randomArray(784 * 10, 43), 8000, 784, 10, { transB: true });
+    assert.equal(c.length, 80_000);
+    const grew = inst.memory.buffer.byteLength - before;
+    assert.ok(grew < 8 * 2 ** 20, `the memory grew by ${grew} bytes for a 25 MB A`);
+  });
 
   test('float64 inputs fall back to the cpu kernel exactly', () => {
     const mm = wasmMatmul('simd');

@@ -6,10 +6,11 @@
  * Every element of C is summed in the same order whatever thread computes it, so threaded results
  * equal single-threaded ones bit for bit.
  */
-import type { FloatArray } from '../types.js';
+import { span, type FloatArray } from '../types.js';
 import { matmul as cpuMatmul, type MatmulOptions } from '../cpu/matmul.js';
 import { instance, type WasmInstance, type WasmVariant } from './instance.js';
 import { wasmCall, type WasmCall } from './call.js';
+import { storageOf } from './storage.js';
 import { parallelFor, threadCount } from './pool.js';
 
 /** The gemm.c exports this file calls. */
@@ -44,6 +45,10 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
       rows = batch * m;
       batch = 1;
     }
+    if (batch === 1 && !transA && 4 * rows * k > CHUNK_BYTES && storageOf(inst).addressOf(a) < 0) {
+      const chunked = byRowChunks(inst, ex, a, b, rows, k, n, transB);
+      if (chunked) return chunked;
+    }
     const rowsOut = rows;
     const batchOut = batch;
     const out = wasmCall(inst, (c) => {
@@ -56,6 +61,33 @@ export function wasmMatmul(variant: WasmVariant): (a: FloatArray, b: FloatArray,
     // Operands that do not fit the memory (past 2 GiB, or the engine refuses to grow) stay on the cpu.
     return out ? out[0] : cpuMatmul(a, b, m, k, n, opts);
   };
+}
+
+/**
+ * Bytes of a copied-in A above which a product runs in row chunks of about this size. The memory
+ * never shrinks, so one call with a large ordinary-array operand (predict on 60,000 MNIST images
+ * is 188 MB) would otherwise keep that much resident for the rest of the process. Not smaller:
+ * each chunk repacks B, and 1 MiB chunks took 1024³ from 82 to 65 GFLOP/s on 2 threads.
+ */
+const CHUNK_BYTES = 4 << 20;
+
+/** C = A·op(B) for an ordinary-array A (rows × k), copied in a chunk of rows at a time into one block; null when the memory is full. */
+function byRowChunks(inst: WasmInstance, ex: MatmulExports, a: Float32Array, b: Float32Array, rows: number, k: number, n: number, transB: boolean): Float32Array | null {
+  const step = Math.max(ex.gemm_tile_rows(), Math.floor(CHUNK_BYTES / (4 * k)));
+  const last = rows % step || step;
+  const out = wasmCall(inst, (c) => {
+    const pb = c.input(b);
+    const pc = c.output(rows * n);
+    const pa = c.scratch(step * k);
+    const scratch = c.scratch(threadCount() * Math.max(ex.gemm_scratch(step, k, n), ex.gemm_scratch(last, k, n)));
+    for (let r0 = 0; r0 < rows; r0 += step) {
+      const r = Math.min(step, rows - r0);
+      c.view(pa, r * k).set(span(a, r0 * k, (r0 + r) * k));
+      const p: Product = { a: pa, b: pb, c: pc + 4 * r0 * n, m: r, k, n, transA: 0, transB: transB ? 1 : 0, batch: 1, sa: r * k, sb: 0 };
+      gemmThreaded(inst, ex, c, p, scratch);
+    }
+  });
+  return out ? out[0] : null;
 }
 
 /** One call's operands (byte offsets) and shape. */
@@ -74,18 +106,18 @@ export function setParallelMinMacs(macs: number): number {
   return before;
 }
 
-/** Runs a product on as many threads as its size warrants (see setParallelMinMacs). */
-function gemmThreaded(inst: WasmInstance, ex: MatmulExports, c: WasmCall, p: Product): void {
+/** Runs a product on as many threads as its size warrants (see setParallelMinMacs); `given`: scratch for every thread, else taken from the call. */
+function gemmThreaded(inst: WasmInstance, ex: MatmulExports, c: WasmCall, p: Product, given?: number): void {
   const { m, k, n, batch } = p;
   const perThread = ex.gemm_scratch(m, k, n);
   const macs = m * k * n;
   const threads = Math.min(threadCount(), Math.max(1, Math.floor((macs * batch) / parallelMinMacs)));
   const head = [p.a, p.b, p.c, m, k, n, p.transA, p.transB];
   if (threads <= 1) {
-    ex.gemm_batch(p.a, p.b, p.c, m, k, n, p.transA, p.transB, 0, batch, p.sa, p.sb, c.scratch(perThread));
+    ex.gemm_batch(p.a, p.b, p.c, m, k, n, p.transA, p.transB, 0, batch, p.sa, p.sb, given ?? c.scratch(perThread));
     return;
   }
-  const scratch = c.scratch(threads * perThread);
+  const scratch = given ?? c.scratch(threads * perThread);
   if (batch >= threads) {
     const chunk = Math.ceil(batch / threads);
     parallelFor(inst, 'gemm_batch_part', [...head, batch, p.sa, p.sb, chunk, scratch, perThread], Math.ceil(batch / chunk));
