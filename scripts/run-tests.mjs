@@ -55,6 +55,11 @@ const { filter, backend, conformance, nodeFlags } = parseArgs(process.argv.slice
 let files = find('test');
 if (conformance) files = files.filter((f) => CONFORMANCE.some((s) => f.split('\\').join('/').includes(s)));
 if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));
+if (files.length === 0) {
+  // node --test with no files would discover every *.test.* and *.mjs under test/ by itself (browser pages included).
+  console.error(`no test file matches ${filter.map((s) => JSON.stringify(s)).join(' or ')}${conformance ? ' in the conformance subset' : ''}`);
+  process.exit(1);
+}
 const env = { ...process.env };
 if (backend !== undefined) env.BACKPROP_BACKEND = backend;
 if (env.BACKPROP_BACKEND) console.log(`backend: ${env.BACKPROP_BACKEND} (BACKPROP_BACKEND)`);

@@ -13,6 +13,9 @@ import * as cpu from '../../src/kernels/cpu/conv.js';
 import type { Conv2dGeometry } from '../../src/kernels/cpu/conv.js';
 import { wasmBackend, wasmConvKernels, wasmFeatures, type WasmVariant } from '../../src/kernels/wasm/index.js';
 import type { FloatArray } from '../../src/kernels/types.js';
+import { setParallelMinMacs } from '../../src/kernels/wasm/matmul.js';
+import { instance } from '../../src/kernels/wasm/instance.js';
+import { poolWorkers, setThreads } from '../../src/kernels/wasm/pool.js';
 import { randomArray } from './data.js';
 
 if (!wasmFeatures().relaxedSimd) setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -99,6 +102,35 @@ describe('wasm convolution kernels', () => {
       });
     }
   }
+
+  test('forward and input gradient split over 2 and 3 threads equal 1 thread bit for bit (every case, every chunk budget)', () => {
+    const before = setParallelMinMacs(1); // split every pass, however small
+    try {
+      for (const variant of variants) {
+        for (const [name, g] of CASES) {
+          const x = randomArray(g.n * g.c * g.h * g.w, 31);
+          const w = randomArray((g.o * g.c * g.kh * g.kw) / g.groups, 32);
+          const b = randomArray(g.o, 33);
+          const dy = randomArray(g.n * g.o * g.oh * g.ow, 34);
+          for (const budget of budgets(g)) {
+            const k = wasmConvKernels(variant, budget);
+            setThreads(1);
+            const one = { y: k.conv2d(x, w, b, g), dx: k.conv2dInputGrad(dy, w, g) };
+            for (const t of [2, 3]) {
+              setThreads(t);
+              const at = `${variant} ${name}, budget ${budget}, ${t} threads`;
+              assert.deepStrictEqual(k.conv2d(x, w, b, g), one.y, `${at}: y`);
+              assert.deepStrictEqual(k.conv2dInputGrad(dy, w, g), one.dx, `${at}: dx`);
+            }
+          }
+        }
+        assert.ok(poolWorkers(instance(variant)) >= 1, `${variant}: the passes ran on worker threads`);
+      }
+    } finally {
+      setParallelMinMacs(before);
+      setThreads(undefined);
+    }
+  });
 
   test('float64 operands go to the cpu kernels (same results)', () => {
     const g = geom(2, 3, 7, 7, 4, 3, 3, { p: [1, 1] });

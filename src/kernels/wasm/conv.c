@@ -220,3 +220,24 @@ void conv2d_bias_grad(const Geom *g, const float *dy, float *db, int s0, int s1)
       db[oc] = (float)((double)db[oc] + acc);
     }
 }
+
+// Threads (pool.ts's parallelFor): part p of the batch is samples [p·per, p·per + per) of the
+// forward or input-gradient pass, on thread t's scratch: col, tmp and gs each lie t·stride floats
+// past thread 0's. Every sample writes only its own rows of y or dx, so the parts are independent
+// and the result is the serial one bit for bit. (The filter gradient sums over samples into one
+// dW, so it stays serial: a split would change its order of summation.)
+__attribute__((export_name("conv2d_forward_part")))
+void conv2d_forward_part(const Geom *g, const float *x, const float *w, const float *b, float *y, int per, int chunk,
+                         float *col, float *tmp, float *gs, int stride, int part, int thread) {
+  long off = (long)thread * stride;
+  int s0 = part * per;
+  conv2d_forward(g, x, w, b, y, s0, min_i(g->n, s0 + per), chunk, col + off, tmp ? tmp + off : 0, gs + off);
+}
+
+__attribute__((export_name("conv2d_input_grad_part")))
+void conv2d_input_grad_part(const Geom *g, const float *dy, const float *w, float *dx, int per, int chunk, float *col,
+                            float *tmp, float *gs, int stride, int part, int thread) {
+  long off = (long)thread * stride;
+  int s0 = part * per;
+  conv2d_input_grad(g, dy, w, dx, s0, min_i(g->n, s0 + per), chunk, col + off, tmp ? tmp + off : 0, gs + off);
+}

@@ -6,13 +6,18 @@
  * Samples per product: conv.c unrolls a chunk of samples side by side and multiplies once per
  * chunk; a chunk holds as many samples as fit COLUMN_BUDGET floats of columns (one sample at least).
  * One sample per product was measured as fast or faster (bench/wasm-conv.ts; table in conv.c).
+ * Threads: the forward and input-gradient passes split the batch into sample ranges over the pool
+ * (each thread on its own scratch) when the work warrants it (threadsFor); the filter gradient sums
+ * over the samples into one dW and stays on the calling thread, as the bias gradient does.
  */
 import type { Kernels } from '../backend.js';
 import * as cpuConv from '../cpu/conv.js';
 import type { Conv2dGeometry } from '../cpu/conv.js';
 import { span, type FloatArray } from '../types.js';
-import { instance, type WasmVariant } from './instance.js';
+import { instance, type WasmInstance, type WasmVariant } from './instance.js';
 import { allF32, wasmCall, type WasmCall } from './call.js';
+import { threadsFor } from './matmul.js';
+import { parallelFor } from './pool.js';
 
 /** The conv.c exports this file calls (g: the geometry as 16 ints). */
 interface ConvExports {
@@ -45,18 +50,45 @@ function head(x: FloatArray | null, n: number): Float32Array {
   return f.length === n ? f : span(f, 0, n);
 }
 
-/** The scratch a chunk of `chunk` samples needs: columns, gathered rows, and gemm.c's packing buffers for the largest product. */
-function chunkScratch(c: WasmCall, ex: ConvExports, g: Conv2dGeometry, chunk: number): { col: number; tmp: number; gs: number } {
+/** Scratch of `threads` threads for chunks of `chunk` samples: columns, gathered rows, gemm.c's packing buffers; thread t's lie t·stride floats past these. */
+interface ChunkScratch {
+  col: number;
+  tmp: number;
+  gs: number;
+  stride: number;
+}
+
+/** The scratch a chunk of `chunk` samples needs (columns, gathered rows, and gemm.c's packing buffers for the largest product), for each of `threads` threads. */
+function chunkScratch(c: WasmCall, ex: ConvExports, g: Conv2dGeometry, chunk: number, threads = 1): ChunkScratch {
   const cols = g.oh * g.ow;
   const og = g.o / g.groups;
   const kg = (g.c * g.kh * g.kw) / g.groups;
   const ld = chunk * cols;
   const gemm = Math.max(ex.gemm_scratch(og, kg, ld), ex.gemm_scratch(kg, og, ld), ex.gemm_scratch(og, ld, kg));
-  return {
-    col: c.scratch(Math.max(1, g.c * g.kh * g.kw * chunk * cols)),
-    tmp: chunk > 1 ? c.scratch(g.o * chunk * cols) : 0,
-    gs: c.scratch(Math.max(16, gemm)),
-  };
+  const line = (n: number): number => Math.ceil(n / 16) * 16; // floats, so every thread's buffers start on a cache line
+  const colN = line(Math.max(1, g.c * g.kh * g.kw * chunk * cols));
+  const tmpN = chunk > 1 ? line(g.o * chunk * cols) : 0;
+  const stride = colN + tmpN + line(Math.max(16, gemm));
+  const col = c.scratch(threads * stride);
+  return { col, tmp: chunk > 1 ? col + 4 * colN : 0, gs: col + 4 * (colN + tmpN), stride };
+}
+
+/**
+ * Runs samples [0, n) of a forward or input-gradient pass (`name`: its `*_part` export, which
+ * takes `args` then per, chunk, col, tmp, gs, stride) over the threads the work warrants, or as
+ * one serial call (`serial`) when it warrants one.
+ */
+function bySamples(inst: WasmInstance, c: WasmCall, ex: ConvExports, g: Conv2dGeometry, chunk: number, name: string, args: number[], serial: (s: ChunkScratch) => void): void {
+  const kg = (g.c * g.kh * g.kw) / g.groups;
+  const threads = Math.min(g.n, threadsFor(g.n * g.o * kg * g.oh * g.ow));
+  const s = chunkScratch(c, ex, g, chunk, threads);
+  if (threads <= 1) {
+    serial(s);
+    return;
+  }
+  // Whole chunks per part (so each product is the serial one's), about four parts per thread (so a busy core takes fewer).
+  const per = Math.ceil(Math.ceil(g.n / (4 * threads)) / chunk) * chunk;
+  parallelFor(inst, name, [...args, per, chunk, s.col, s.tmp, s.gs, s.stride], Math.ceil(g.n / per));
 }
 
 /** Whether the geometry has no empty axis (empty ones stay on the cpu kernels). */
@@ -85,8 +117,7 @@ export function wasmConvKernels(variant: WasmVariant, budget = COLUMN_BUDGET): W
         const pw = c.input(head(w, g.o * kg));
         const pb = b ? c.input(head(b, g.o)) : 0;
         const py = c.output(g.n * g.o * cols);
-        const s = chunkScratch(c, ex, g, chunk);
-        ex.conv2d_forward(pg, px, pw, pb, py, 0, g.n, chunk, s.col, s.tmp, s.gs);
+        bySamples(inst, c, ex, g, chunk, 'conv2d_forward_part', [pg, px, pw, pb, py], (s) => ex.conv2d_forward(pg, px, pw, pb, py, 0, g.n, chunk, s.col, s.tmp, s.gs));
       });
       return out ? out[0] : cpuConv.conv2d(x, w, b, g);
     },
@@ -98,8 +129,7 @@ export function wasmConvKernels(variant: WasmVariant, budget = COLUMN_BUDGET): W
         const pdy = c.input(head(dy, g.n * g.o * g.oh * g.ow));
         const pw = c.input(head(w, g.o * kg));
         const pdx = c.output(g.n * g.c * g.h * g.w, true);
-        const s = chunkScratch(c, ex, g, chunk);
-        ex.conv2d_input_grad(pg, pdy, pw, pdx, 0, g.n, chunk, s.col, s.tmp, s.gs);
+        bySamples(inst, c, ex, g, chunk, 'conv2d_input_grad_part', [pg, pdy, pw, pdx], (s) => ex.conv2d_input_grad(pg, pdy, pw, pdx, 0, g.n, chunk, s.col, s.tmp, s.gs));
       });
       return out ? out[0] : cpuConv.conv2dInputGrad(dy, w, g);
     },

@@ -106,12 +106,17 @@ export function setParallelMinMacs(macs: number): number {
   return before;
 }
 
+/** The threads a job of `macs` multiply-adds warrants: one per parallelMinMacs, at most threadCount(). */
+export function threadsFor(macs: number): number {
+  return Math.min(threadCount(), Math.max(1, Math.floor(macs / parallelMinMacs)));
+}
+
 /** Runs a product on as many threads as its size warrants (see setParallelMinMacs); `given`: scratch for every thread, else taken from the call. */
 function gemmThreaded(inst: WasmInstance, ex: MatmulExports, c: WasmCall, p: Product, given?: number): void {
   const { m, k, n, batch } = p;
   const perThread = ex.gemm_scratch(m, k, n);
   const macs = m * k * n;
-  const threads = Math.min(threadCount(), Math.max(1, Math.floor((macs * batch) / parallelMinMacs)));
+  const threads = threadsFor(macs * batch);
   const head = [p.a, p.b, p.c, m, k, n, p.transA, p.transB];
   if (threads <= 1) {
     ex.gemm_batch(p.a, p.b, p.c, m, k, n, p.transA, p.transB, 0, batch, p.sa, p.sb, given ?? c.scratch(perThread));
